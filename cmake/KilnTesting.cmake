@@ -24,3 +24,15 @@ function(kiln_cluster_test name)
                TIMEOUT 600
     DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# Adds every immediate subdirectory of `dir` that has a CMakeLists.txt, so
+# components can be added without editing a shared list.
+function(kiln_add_subdirectories dir)
+  file(GLOB children LIST_DIRECTORIES true RELATIVE "${dir}" "${dir}/*")
+  list(SORT children)
+  foreach(child ${children})
+    if(EXISTS "${dir}/${child}/CMakeLists.txt")
+      add_subdirectory("${dir}/${child}")
+    endif()
+  endforeach()
+endfunction()
