@@ -26,7 +26,7 @@ jobs=$(nproc)
 for build in ${KILN_TEST_BUILDS:-build build-asan}; do
   flags=()
   [ "$build" = build-asan ] && flags=(-DKILN_SANITIZE=ON)
-  step "configure $build" cmake -S . -B "$build" -G Ninja "${flags[@]}" >/dev/null
+  step "configure $build" cmake -S . -B "$build" -G Ninja "${flags[@]}" -DCMAKE_MESSAGE_LOG_LEVEL=WARNING
   step "compile $build" cmake --build "$build" -j "$jobs"
   step "tests $build" ctest --test-dir "$build" --output-on-failure --timeout 900 "$@"
 done

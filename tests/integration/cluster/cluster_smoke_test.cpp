@@ -108,7 +108,8 @@ spec:
     return get_json({"deployment", "gpu"}).value("/status/readyReplicas"_json_pointer, 0) == 4;
   })) << kubectl({"get", "pods", "-o", "wide"}).output;
 
-  for (const auto& pod : get_json({"pods", "-l", "app=gpu"})["items"]) {
+  const auto pods = get_json({"pods", "-l", "app=gpu"});
+  for (const auto& pod : pods["items"]) {
     auto node = get_json({"node", pod["spec"]["nodeName"].get<std::string>()});
     EXPECT_TRUE(node["status"]["allocatable"].contains("nvidia.com/gpu"))
         << pod["spec"]["nodeName"] << " has no GPU";
