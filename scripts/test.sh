@@ -29,4 +29,9 @@ for build in ${KILN_TEST_BUILDS:-build build-asan}; do
   step "configure $build" cmake -S . -B "$build" -G Ninja "${flags[@]}" -DCMAKE_MESSAGE_LOG_LEVEL=WARNING
   step "compile $build" cmake --build "$build" -j "$jobs"
   step "tests $build" ctest --test-dir "$build" --output-on-failure --timeout 900 "$@"
+  # The cluster fixture must leave nothing running, even after failures.
+  if left=$(pgrep -fa -- "$root/$build/test-cluster/"); then
+    echo "control-plane processes left behind:"; echo "$left"; exit 1
+  fi
 done
+echo "no kube-apiserver, etcd, kube-controller-manager, kube-scheduler or kwok process left"
