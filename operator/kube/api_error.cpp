@@ -42,7 +42,7 @@ std::string default_reason(int code) {
 
 }  // namespace
 
-ApiStatus parse_api_status(int http_code, const nlohmann::json& j) {
+ApiStatus api_status_from_json(int http_code, const nlohmann::json& j) {
   ApiStatus s;
   s.code = j.value("code", http_code);
   if (s.code == 0) s.code = http_code;
@@ -65,7 +65,7 @@ ApiStatus parse_api_status(int http_code, const std::string& body,
   ApiStatus s;
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.value("kind", "") == "Status") {
-    s = parse_api_status(http_code, j);
+    s = api_status_from_json(http_code, j);
     s.code = http_code;  // the HTTP code is authoritative for the response
   } else {
     s.code = http_code;

@@ -29,7 +29,7 @@ struct ApiStatus {
 // one) and the Retry-After header value, if any.
 ApiStatus parse_api_status(int http_code, const std::string& body,
                            const std::string& retry_after_header = "");
-ApiStatus parse_api_status(int http_code, const nlohmann::json& status);
+ApiStatus api_status_from_json(int http_code, const nlohmann::json& status);
 
 // A request the API server answered with a non-2xx status. Subclasses let a
 // caller catch exactly the outcomes it handles (a 404 during delete, a 409 to

@@ -15,10 +15,10 @@ std::string TokenSource::token() {
   std::error_code ec;
   auto mtime = std::filesystem::last_write_time(file_, ec);
   auto size = std::filesystem::file_size(file_, ec);
-  if (valid_ && !ec && mtime == mtime_ && size == size_) return cached_;
+  if (fresh_ && !ec && mtime == mtime_ && size == size_) return cached_;
   std::ifstream in(file_);
   if (!in) {
-    if (valid_) return cached_;  // keep the last token through a brief rotation gap
+    if (have_) return cached_;  // keep the last token through a brief rotation gap
     throw std::runtime_error("cannot read token file " + file_);
   }
   std::ostringstream ss;
@@ -28,13 +28,13 @@ std::string TokenSource::token() {
   cached_ = t;
   mtime_ = mtime;
   size_ = size;
-  valid_ = true;
+  fresh_ = have_ = true;
   return cached_;
 }
 
 void TokenSource::invalidate() {
   std::lock_guard lock(mu_);
-  valid_ = false;
+  fresh_ = false;
 }
 
 }  // namespace kiln::kube

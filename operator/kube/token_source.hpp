@@ -29,7 +29,8 @@ class TokenSource {
   std::string cached_;
   std::filesystem::file_time_type mtime_{};
   std::uintmax_t size_ = 0;
-  bool valid_ = false;
+  bool fresh_ = false;  // cached_ matches the file as last seen
+  bool have_ = false;   // some token was read
 };
 
 }  // namespace kiln::kube
