@@ -16,7 +16,7 @@ debian_packages=(
   libboost-dev libspdlog-dev libfmt-dev libcli11-dev pybind11-dev python3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # the test control plane and its helpers
-  golang-go openssl curl procps psmisc iproute2
+  openssl curl procps psmisc iproute2
   # the embedded Python's packages and the virtualenv that adds PyPI ones
   python3-venv python3-pip
   # registry checks and load generation
@@ -25,8 +25,6 @@ debian_packages=(
 
 missing=()
 for p in "${debian_packages[@]}"; do
-  # golang-go is only a fallback: a newer Go already on PATH is fine.
-  if [ "$p" = golang-go ] && command -v go >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -76,6 +76,12 @@ void ClusterTest::SetUp() {
   auto r = run_command({cluster_->var("KUBECTL"), "--kubeconfig", cluster_->var("KUBECONFIG"),
                         "create", "namespace", namespace_});
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Pods are admitted only once the service-account controller has made the
+  // namespace's `default` account.
+  ASSERT_TRUE(eventually([&] {
+    return kubectl({"get", "serviceaccount", "default"}).exit_code == 0;
+  })) << "no default service account in "
+      << namespace_;
 }
 
 void ClusterTest::TearDown() {

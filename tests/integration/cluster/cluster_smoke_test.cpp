@@ -60,8 +60,9 @@ spec:
       restartPolicy: Never
       containers: [{name: once, image: registry.invalid/once:1}]
 )");
-  ASSERT_TRUE(eventually([&] { return condition(get_json({"job", "once"}), "Complete") == "True"; }))
-      << kubectl({"get", "job,pods", "-o", "wide"}).output;
+  ASSERT_TRUE(eventually([&] {
+    return condition(get_json({"job", "once"}), "Complete") == "True";
+  })) << kubectl({"get", "job,pods", "-o", "wide"}).output;
   EXPECT_EQ(get_json({"job", "once"})["status"].value("succeeded", 0), 2);
 }
 

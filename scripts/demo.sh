@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Kiln's main job, from a fresh machine: install what is needed, build, start
+# a local Kubernetes control plane (real kube-apiserver, controller-manager,
+# scheduler; KWOK nodes) and show it. The control plane stays up afterwards;
+# `tests/cluster/cluster.sh down` stops it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. scripts/paths.sh
+
+echo "==> installing dependencies"
+bash scripts/install-deps.sh
+echo "==> building Kiln"
+cmake -S . -B build -G Ninja >/dev/null
+cmake --build build -j "$(nproc)" | tail -n 1
+
+echo "==> starting the local control plane"
+tests/cluster/cluster.sh up
+eval "$(tests/cluster/cluster.sh env)"
+echo "==> nodes (KWOK: plain, GPU, MIG, FPGA, edge)"
+"$KUBECTL" get nodes -L nvidia.com/gpu.product -L kiln.dev/edge
+"$KUBECTL" get nodes -o custom-columns='NAME:.metadata.name,ALLOCATABLE:.status.allocatable'
+
+cat <<MSG
+
+The control plane is up. To use it:
+  eval "\$(tests/cluster/cluster.sh env)"; \$KUBECTL get pods -A
+To stop it:
+  tests/cluster/cluster.sh down
+MSG

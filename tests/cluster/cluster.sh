@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# A local Kubernetes control plane made of the real components, on loopback:
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, and KWOK
+# simulating nodes (plain, GPU, FPGA, edge) and the pods that run on them.
+#
+#   cluster.sh up [--dir DIR] [--watch-parent]   start (building binaries once), wait until usable
+#   cluster.sh down [--dir DIR]                  stop everything, leave no process behind
+#   cluster.sh env [--dir DIR]                   print `export KUBECONFIG=...` lines to eval
+#   cluster.sh status [--dir DIR]                components and nodes
+#   cluster.sh restart-apiserver [--dir DIR]     stop kube-apiserver and start it again
+#
+# DIR defaults to $KILN_CACHE/cluster/default. --watch-parent tears the cluster
+# down when the calling process exits, so an interrupted test run leaves nothing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../scripts/paths.sh"
+
+command=${1:-}
+[ $# -gt 0 ] && shift
+dir="$KILN_CACHE/cluster/default"
+watch_parent=false
+while [ $# -gt 0 ]; do
+  case $1 in
+    --dir) dir=$2; shift 2 ;;
+    --watch-parent) watch_parent=true; shift ;;
+    *) echo "cluster.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+dir=$(realpath -m "$dir")
+pki="$dir/pki"
+logs="$dir/logs"
+pids="$dir/pids"
+
+log() { echo "cluster: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- processes -------------------------------------------------------------
+
+# start NAME CMD...: runs CMD in its own session (so terminal and ctest signals
+# do not reach it), stdio to $logs/NAME.log, and records its pid.
+start() {
+  local name=$1
+  shift
+  printf '%q ' "$@" >"$dir/$name.cmd"
+  setsid "$@" </dev/null >>"$logs/$name.log" 2>&1 &
+  echo "$name $!" >>"$pids"
+}
+
+pid_of() { awk -v n="$1" '$1 == n { p = $2 } END { print p }' "$pids" 2>/dev/null; }
+
+# A zombie counts as gone: it has exited and waits only for its (adoptive) parent.
+alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
+    [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
+# stop_pids PID...: TERM all at once, then KILL whatever is left after 10 s.
+stop_pids() {
+  local pid i left
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for i in $(seq 1 100); do
+    left=""
+    for pid in "$@"; do alive "$pid" && left+=" $pid"; done
+    [ -z "$left" ] && return 0
+    sleep 0.1
+  done
+  log "killing$left (still running 10 s after SIGTERM)"
+  for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+# wait_until SECONDS WHAT CMD...: polls CMD until it succeeds; on timeout shows logs.
+wait_until() {
+  local limit=$1 what=$2 start=$SECONDS
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ $((SECONDS - start)) -ge "$limit" ]; then
+      log "timed out after ${limit}s waiting for $what; last log lines:"
+      tail -n 20 "$logs"/*.log >&2 || true
+      return 1
+    fi
+    sleep 0.25
+  done
+}
+
+free_ports() {  # free_ports N: N distinct free loopback TCP ports
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+# --- certificates and kubeconfig ------------------------------------------
+
+make_pki() {
+  mkdir -p "$pki"
+  local o="-days 365"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" $o \
+    -subj /CN=kiln-test-ca 2>/dev/null
+  sign() {  # sign NAME SUBJECT EXTENSIONS
+    openssl req -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "$2" 2>/dev/null
+    openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+      -out "$pki/$1.crt" $o -extfile <(printf '%s\n' "$3") 2>/dev/null
+  }
+  sign apiserver /CN=kube-apiserver \
+    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  # system:masters: the admin identity every component and test uses here.
+  sign admin "/O=system:masters/CN=kiln-admin" "extendedKeyUsage=clientAuth"
+  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+}
+
+write_kubeconfig() {  # write_kubeconfig URL
+  cat >"$dir/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: kiln-test
+  cluster:
+    server: $1
+    certificate-authority: $pki/ca.crt
+users:
+- name: kiln-admin
+  user:
+    client-certificate: $pki/admin.crt
+    client-key: $pki/admin.key
+contexts:
+- name: kiln-test
+  context: {cluster: kiln-test, user: kiln-admin}
+current-context: kiln-test
+EOF
+}
+
+# --- components ------------------------------------------------------------
+
+load_binaries() {
+  local line
+  while IFS= read -r line; do export "${line?}"; done < <("$here/build.sh")
+}
+
+api_get() {  # api_get PATH: GET against the apiserver as admin
+  curl -sf --max-time 5 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+    "$APISERVER_URL$1"
+}
+
+start_apiserver() {
+  start kube-apiserver "$KUBE_APISERVER" \
+    --etcd-servers="$ETCD_URL" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
+    --client-ca-file="$pki/ca.crt" \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
+    --service-cluster-ip-range=10.96.0.0/16 \
+    --authorization-mode=RBAC --allow-privileged=true \
+    --endpoint-reconciler-type=none
+  wait_until 180 "kube-apiserver /readyz" api_get /readyz
+}
+
+cmd_up() {
+  if [ -f "$dir/env" ] && alive "$(pid_of kube-apiserver)"; then
+    log "already up ($dir); \`$0 down --dir $dir\` stops it"
+    return 0
+  fi
+  "$0" down --dir "$dir" 2>/dev/null || true
+  local began=$SECONDS
+  load_binaries
+  rm -rf "$dir" && mkdir -p "$logs"
+  make_pki
+
+  local ports
+  read -r -a ports <<<"$(free_ports 5)"
+  ETCD_URL="http://127.0.0.1:${ports[0]}"
+  API_PORT=${ports[2]}
+  APISERVER_URL="https://127.0.0.1:$API_PORT"
+  write_kubeconfig "$APISERVER_URL"
+  local kc="$dir/kubeconfig"
+
+  if $watch_parent; then
+    # Tear down when the caller (ctest, a shell) goes away, however it ends.
+    start watchdog bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" down --dir "$3"' \
+      watchdog "$PPID" "$here/cluster.sh" "$dir"
+  fi
+
+  log "starting etcd on $ETCD_URL"
+  start etcd "$ETCD" --name kiln-test --data-dir "$dir/etcd" \
+    --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
+    --listen-peer-urls "http://127.0.0.1:${ports[1]}" \
+    --initial-advertise-peer-urls "http://127.0.0.1:${ports[1]}" \
+    --initial-cluster "kiln-test=http://127.0.0.1:${ports[1]}" \
+    --unsafe-no-fsync
+  wait_until 60 "etcd health" curl -sf "$ETCD_URL/health"
+
+  log "starting kube-apiserver on $APISERVER_URL"
+  start_apiserver
+
+  log "starting kube-controller-manager, kube-scheduler and kwok"
+  start kube-controller-manager "$KUBE_CONTROLLER_MANAGER" \
+    --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
+    --bind-address=127.0.0.1 --secure-port="${ports[3]}" --leader-elect=false \
+    --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
+    --kube-api-qps=200 --kube-api-burst=400
+  start kube-scheduler "$KUBE_SCHEDULER" \
+    --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
+    --bind-address=127.0.0.1 --secure-port="${ports[4]}" --leader-elect=false
+  start kwok "$KWOK" --kubeconfig="$kc" --config="$KWOK_STAGES" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --cidr=10.244.0.1/16 --node-ip=10.244.0.1 --node-lease-duration-seconds=40
+  wait_until 60 "kube-controller-manager /healthz" \
+    curl -skf "https://127.0.0.1:${ports[3]}/healthz"
+  wait_until 60 "kube-scheduler /healthz" curl -skf "https://127.0.0.1:${ports[4]}/healthz"
+
+  cat >"$dir/env" <<EOF
+export KILN_CLUSTER_DIR='$dir'
+export KUBECONFIG='$kc'
+export KUBECTL='$KUBECTL'
+export APISERVER_URL='$APISERVER_URL'
+export ETCD_URL='$ETCD_URL'
+export KUBE_APISERVER='$KUBE_APISERVER'
+EOF
+
+  log "creating KWOK nodes"
+  wait_until 60 "the default namespace" api_get /api/v1/namespaces/default
+  "$KUBECTL" --kubeconfig="$kc" apply -f "$here/nodes.yaml" >/dev/null
+  wait_until 120 "all nodes Ready" nodes_ready
+  wait_until 60 "the default service account" api_get /api/v1/namespaces/default/serviceaccounts/default
+  log "up in $((SECONDS - began)) s: $("$KUBE_APISERVER" --version), $(node_count) nodes; eval \"\$($0 env --dir $dir)\""
+}
+
+node_count() { "$KUBECTL" --kubeconfig="$dir/kubeconfig" get nodes --no-headers | wc -l; }
+
+nodes_ready() {
+  local want got
+  want=$(grep -c '^kind: Node' "$here/nodes.yaml")
+  got=$("$KUBECTL" --kubeconfig="$dir/kubeconfig" get nodes --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)
+  [ "$got" -eq "$want" ]
+}
+
+cmd_down() {
+  [ -d "$dir" ] || return 0
+  local name pid targets=()
+  # Every recorded process but the watchdog that may be running this very
+  # command, and anything else still using this cluster's files (started
+  # before its pid was recorded, or left by a crashed run).
+  if [ -f "$pids" ]; then
+    while read -r name pid; do targets+=("$pid"); done <"$pids"
+  fi
+  for pid in $(pgrep -f -- "$dir/" || true); do targets+=("$pid"); done
+  local keep=()
+  for pid in "${targets[@]}"; do
+    [ "$pid" = $$ ] || [ "$pid" = "$PPID" ] || keep+=("$pid")
+  done
+  [ ${#keep[@]} -eq 0 ] || stop_pids "${keep[@]}"
+  rm -rf "$dir/etcd" "$dir/env" "$pids"
+  log "down ($dir)"
+}
+
+cmd_env() {
+  [ -f "$dir/env" ] || die "no cluster at $dir: run \`$0 up --dir $dir\`"
+  cat "$dir/env"
+}
+
+cmd_status() {
+  cmd_env >/dev/null
+  local name pid
+  while read -r name pid; do
+    printf '%-24s %s\n' "$name" "$(alive "$pid" && echo "running (pid $pid)" || echo stopped)"
+  done <"$pids"
+  . "$dir/env"
+  "$KUBECTL" get nodes -L nvidia.com/gpu.product -L kiln.dev/edge
+}
+
+cmd_restart_apiserver() {
+  cmd_env >/dev/null
+  . "$dir/env"
+  API_PORT=${APISERVER_URL##*:}
+  stop_pids "$(pid_of kube-apiserver)"
+  log "kube-apiserver stopped; starting it again"
+  start_apiserver
+  log "kube-apiserver back"
+}
+
+case $command in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env) cmd_env ;;
+  status) cmd_status ;;
+  restart-apiserver) cmd_restart_apiserver ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
