@@ -102,16 +102,19 @@ void FakeClock::advance(duration d) {
 
 std::size_t FakeClock::waiters() const {
   std::lock_guard guard(mutex_);
-  return waiters_.size();
+  return static_cast<std::size_t>(std::count_if(
+      waiters_.begin(), waiters_.end(), [&](const Waiter* w) { return w->deadline > now_; }));
 }
 
 void FakeClock::await_waiters(std::size_t n, bool with_deadline) const {
   std::unique_lock lock(mutex_);
+  // A waiter whose deadline has passed was woken by advance() and is on its
+  // way out; only threads still waiting for the clock to move count.
   waiters_changed_.wait(lock, [&] {
-    if (!with_deadline) return waiters_.size() >= n;
-    return static_cast<std::size_t>(std::count_if(waiters_.begin(), waiters_.end(), [](auto* w) {
-             return w->deadline != time_point::max();
-           })) >= n;
+    const auto blocked = std::count_if(waiters_.begin(), waiters_.end(), [&](const Waiter* w) {
+      return w->deadline > now_ && (!with_deadline || w->deadline != time_point::max());
+    });
+    return static_cast<std::size_t>(blocked) >= n;
   });
 }
 

@@ -63,10 +63,12 @@ class FakeClock final : public Clock {
   void advance(duration d);
   void set_wall_time(wall_time_point t);
 
-  // Number of threads currently blocked in wait_until().
+  // Number of threads blocked in wait_until() whose deadline is still ahead.
   std::size_t waiters() const;
   // Blocks the calling test thread until at least `n` threads are blocked in
-  // wait_until() with a deadline (or without one, if `with_deadline` is false).
+  // wait_until() with a deadline still ahead (or with none, unless
+  // `with_deadline`). Threads woken by the last advance() do not count, so
+  // "advance, then await" waits until they have gone round and wait again.
   void await_waiters(std::size_t n, bool with_deadline = false) const;
 
  private:
