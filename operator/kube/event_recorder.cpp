@@ -1,0 +1,89 @@
+#include "operator/kube/event_recorder.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+#include "operator/kube/resource_ref.hpp"
+
+namespace kiln::kube {
+
+std::string micro_time_now() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - secs).count();
+  std::time_t t = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[80];
+  std::snprintf(out, sizeof out, "%s.%06ldZ", buf, static_cast<long>(micros));
+  return out;
+}
+
+EventRecorder::EventRecorder(std::shared_ptr<RestClient> client, std::string reporting_controller,
+                             std::string reporting_instance)
+    : client_(std::move(client)),
+      controller_(std::move(reporting_controller)),
+      instance_(std::move(reporting_instance)) {}
+
+nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType type,
+                                     const std::string& reason, const std::string& action,
+                                     const std::string& note_in) {
+  const auto& m = regarding.at("metadata");
+  std::string obj_ns = m.value("namespace", "");
+  std::string ns = obj_ns.empty() ? "default" : obj_ns;
+  std::string note = note_in.substr(0, 1024);
+  const char* type_name = type == EventType::kWarning ? "Warning" : "Normal";
+  Key key{m.value("uid", ""), reason, action, type_name, note};
+  auto now = std::chrono::steady_clock::now();
+  try {
+    std::unique_lock lock(mu_);
+    auto it = seen_.find(key);
+    if (it != seen_.end() && now - it->second.last < series_window) {
+      Seen& s = it->second;
+      s.count += 1;
+      s.last = now;
+      nlohmann::json patch = {
+          {"series", {{"count", s.count}, {"lastObservedTime", micro_time_now()}}}};
+      std::string ev_ns = s.ns, ev_name = s.name;
+      lock.unlock();
+      return client_->patch(resources::events(), ev_ns, ev_name, PatchType::kMerge, patch);
+    }
+    lock.unlock();
+    nlohmann::json regarding_ref = {{"apiVersion", regarding.value("apiVersion", "")},
+                                    {"kind", regarding.value("kind", "")},
+                                    {"name", m.value("name", "")},
+                                    {"uid", m.value("uid", "")},
+                                    {"resourceVersion", m.value("resourceVersion", "")}};
+    if (!obj_ns.empty()) regarding_ref["namespace"] = obj_ns;
+    nlohmann::json ev = {
+        {"apiVersion", "events.k8s.io/v1"},
+        {"kind", "Event"},
+        {"metadata", {{"generateName", m.value("name", "object") + "."}, {"namespace", ns}}},
+        {"eventTime", micro_time_now()},
+        {"reportingController", controller_},
+        {"reportingInstance", instance_},
+        {"action", action},
+        {"reason", reason},
+        {"type", type_name},
+        {"note", note},
+        {"regarding", regarding_ref},
+    };
+    auto created = client_->create(resources::events(), ev, ns);
+    lock.lock();
+    seen_[key] = {ns, created["metadata"].value("name", ""), 1, now};
+    // Forget old series so the map stays bounded by recent distinct events.
+    for (auto i = seen_.begin(); i != seen_.end();) {
+      i = now - i->second.last >= series_window ? seen_.erase(i) : std::next(i);
+    }
+    return created;
+  } catch (const std::exception& e) {
+    spdlog::warn("event {} {} for {}/{} not recorded: {}", type_name, reason, ns,
+                 m.value("name", ""), e.what());
+    return nullptr;
+  }
+}
+
+}  // namespace kiln::kube

@@ -1,0 +1,96 @@
+#include "operator/kube/informer.hpp"
+
+namespace kiln::kube {
+
+void strip_for_cache(nlohmann::json& object) {
+  auto m = object.find("metadata");
+  if (m == object.end() || !m->is_object()) return;
+  m->erase("managedFields");
+  if (auto a = m->find("annotations"); a != m->end() && a->is_object()) {
+    a->erase("kubectl.kubernetes.io/last-applied-configuration");
+    if (a->empty()) m->erase(a);
+  }
+}
+
+Informer::Informer(std::shared_ptr<RestClient> client, ResourceRef resource,
+                   InformerOptions options)
+    : resource_(resource),
+      options_(std::move(options)),
+      watcher_(std::move(client), std::move(resource), options_.watch,
+               [this](WatcherEvent&& ev) { on_watcher_event(std::move(ev)); }) {}
+
+Informer::~Informer() { stop(); }
+
+ObjectPtr Informer::freeze(nlohmann::json&& object) const {
+  if (options_.transform) options_.transform(object);
+  return std::make_shared<const nlohmann::json>(std::move(object));
+}
+
+void Informer::add_handler(EventHandler handler) {
+  std::lock_guard g(handlers_mu_);
+  if (handler.on_add) {
+    for (const auto& obj : cache_.list()) handler.on_add(obj);
+  }
+  handlers_.push_back(std::move(handler));
+}
+
+void Informer::on_watcher_event(WatcherEvent&& ev) {
+  std::lock_guard g(handlers_mu_);
+  switch (ev.type) {
+    case WatcherEvent::Type::kRestarted: {
+      std::vector<ObjectPtr> objects;
+      objects.reserve(ev.objects.size());
+      for (auto& o : ev.objects) objects.push_back(freeze(std::move(o)));
+      auto delta = cache_.replace(std::move(objects));
+      ++lists_applied_;
+      for (const auto& h : handlers_) {
+        if (h.on_delete) for (const auto& o : delta.deleted) h.on_delete(o);
+        if (h.on_add) for (const auto& o : delta.added) h.on_add(o);
+        if (h.on_update) for (const auto& [a, b] : delta.updated) h.on_update(a, b);
+      }
+      if (!synced_.exchange(true)) {
+        std::lock_guard sg(sync_mu_);
+        sync_cv_.notify_all();
+      }
+      break;
+    }
+    case WatcherEvent::Type::kApplied: {
+      auto obj = freeze(std::move(ev.object));
+      auto old = cache_.upsert(obj);
+      for (const auto& h : handlers_) {
+        if (old && h.on_update) h.on_update(old, obj);
+        if (!old && h.on_add) h.on_add(obj);
+      }
+      break;
+    }
+    case WatcherEvent::Type::kDeleted: {
+      auto old = cache_.erase(ev.object);
+      // Hand out the final state the server sent, which is newer than the cached one.
+      auto last = freeze(std::move(ev.object));
+      if (old) {
+        for (const auto& h : handlers_) {
+          if (h.on_delete) h.on_delete(last);
+        }
+      }
+      break;
+    }
+  }
+}
+
+void Informer::start() {
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { watcher_.run(stop_); });
+}
+
+void Informer::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Informer::wait_for_sync(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(sync_mu_);
+  return sync_cv_.wait_for(lock, timeout, [this] { return synced_.load(); });
+}
+
+}  // namespace kiln::kube

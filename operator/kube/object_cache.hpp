@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace kiln::kube {
+
+// Cached objects are immutable and shared: a reader keeps its snapshot alive
+// while the cache moves on, and nothing is copied on read.
+using ObjectPtr = std::shared_ptr<const nlohmann::json>;
+
+// Index values an object is filed under (zero or more).
+using IndexFunc = std::function<std::vector<std::string>(const nlohmann::json&)>;
+
+// "namespace/name", or "name" for cluster-scoped objects.
+std::string object_key(const nlohmann::json& object);
+std::string object_key(std::string_view ns, std::string_view name);
+
+// Built-in indexes every cache has.
+inline constexpr std::string_view kNamespaceIndex = "namespace";
+// The uid of the ownerReference with controller: true, so a controller finds
+// its children by its own uid.
+inline constexpr std::string_view kControllerOwnerIndex = "controller-owner-uid";
+
+std::vector<std::string> index_by_namespace(const nlohmann::json& object);
+std::vector<std::string> index_by_controller_owner(const nlohmann::json& object);
+
+// The objects an informer holds, keyed by namespace/name, with secondary
+// indexes kept in step on every change. Thread-safe: many readers, one writer.
+class ObjectCache {
+ public:
+  // What a full replacement changed, for event handlers.
+  struct Delta {
+    std::vector<ObjectPtr> added;
+    std::vector<std::pair<ObjectPtr, ObjectPtr>> updated;  // (old, new)
+    std::vector<ObjectPtr> deleted;
+  };
+
+  ObjectCache();
+
+  // Adds (or replaces) an index and files every cached object under it.
+  void add_index(std::string name, IndexFunc fn);
+
+  ObjectPtr get(std::string_view ns, std::string_view name) const;
+  ObjectPtr get(const std::string& key) const;
+  std::vector<ObjectPtr> list() const;
+  std::vector<ObjectPtr> by_index(std::string_view index, std::string_view value) const;
+  std::vector<ObjectPtr> by_namespace(std::string_view ns) const {
+    return by_index(kNamespaceIndex, ns);
+  }
+  std::vector<ObjectPtr> by_controller(std::string_view owner_uid) const {
+    return by_index(kControllerOwnerIndex, owner_uid);
+  }
+  std::size_t size() const;
+
+  // Inserts or replaces; returns the previous object (null when new).
+  ObjectPtr upsert(ObjectPtr object);
+  // Removes by the object's key; returns what was cached (null when absent).
+  ObjectPtr erase(const nlohmann::json& object);
+  // Swaps the whole content for `objects` in one step (a re-list), returning
+  // what changed: objects gone from the list count as deleted.
+  Delta replace(std::vector<ObjectPtr> objects);
+
+ private:
+  struct Index {
+    IndexFunc fn;
+    std::unordered_map<std::string, std::unordered_set<std::string>> values;
+  };
+  void index_locked(const std::string& key, const nlohmann::json& object);
+  void unindex_locked(const std::string& key, const nlohmann::json& object);
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, ObjectPtr> objects_;
+  std::unordered_map<std::string, Index> indexes_;
+};
+
+}  // namespace kiln::kube

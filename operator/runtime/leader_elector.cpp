@@ -1,0 +1,203 @@
+#include "operator/runtime/leader_elector.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace kiln::runtime {
+
+LeaderElector::LeaderElector(LeaderElectionConfig config, LeaseLock& lock,
+                             LeaderCallbacks callbacks, std::shared_ptr<Clock> clock,
+                             MetricsRegistry* metrics)
+    : config_(std::move(config)),
+      lock_(lock),
+      callbacks_(std::move(callbacks)),
+      clock_(clock ? std::move(clock) : system_clock()),
+      random_(std::random_device{}()) {
+  using std::chrono::duration_cast;
+  if (config_.identity.empty()) throw std::invalid_argument("leader election: identity required");
+  if (config_.retry_period <= Clock::duration::zero() ||
+      config_.renew_deadline <= Clock::duration::zero() || config_.lease_duration.count() <= 0) {
+    throw std::invalid_argument("leader election: durations must be positive");
+  }
+  if (duration_cast<Clock::duration>(config_.lease_duration) <= config_.renew_deadline) {
+    throw std::invalid_argument("leader election: lease_duration must exceed renew_deadline");
+  }
+  const auto max_retry =
+      std::chrono::duration<double>(config_.retry_period) * std::max(1.0, config_.jitter_factor);
+  if (std::chrono::duration<double>(config_.renew_deadline) <= max_retry) {
+    throw std::invalid_argument(
+        "leader election: renew_deadline must exceed retry_period * jitter_factor");
+  }
+  if (metrics != nullptr) {
+    master_status_ = &metrics
+                          ->gauge("leader_election_master_status",
+                                  "Gauge of if the reporting system is master of the relevant "
+                                  "lease, 0 indicates backup, 1 indicates master.",
+                                  {"name"})
+                          .with({lock_.name()});
+    master_status_->set(0);
+  }
+}
+
+bool LeaderElector::is_leader() const {
+  std::lock_guard guard(mutex_);
+  return leading_;
+}
+
+std::string LeaderElector::observed_leader() const {
+  std::lock_guard guard(mutex_);
+  return observed_.record ? observed_.record->holder_identity : std::string();
+}
+
+void LeaderElector::set_leading(bool leading) {
+  {
+    std::lock_guard guard(mutex_);
+    leading_ = leading;
+  }
+  if (master_status_ != nullptr) master_status_->set(leading ? 1 : 0);
+}
+
+void LeaderElector::observe(const std::optional<LeaderElectionRecord>& record,
+                            Clock::time_point now) {
+  std::string new_leader;
+  {
+    std::lock_guard guard(mutex_);
+    // The expiry clock restarts only when the record changes: a live leader
+    // changes renewTime on every renewal.
+    if (record != observed_.record) {
+      observed_.record = record;
+      observed_.observed_at = now;
+    }
+    const std::string holder = record ? record->holder_identity : std::string();
+    if (holder == reported_leader_) return;
+    reported_leader_ = holder;
+    new_leader = holder;
+  }
+  if (!new_leader.empty()) {
+    spdlog::info("leader election {}: new leader {}", lock_.describe(), new_leader);
+    if (callbacks_.on_new_leader) callbacks_.on_new_leader(new_leader);
+  }
+}
+
+LeaderElector::Attempt LeaderElector::attempt() {
+  const auto now = clock_->now();
+  auto got = lock_.get();
+  if (got.status != LeaseStoreStatus::ok && got.status != LeaseStoreStatus::not_found) {
+    spdlog::warn("leader election {}: reading the lease failed: {}", lock_.describe(), got.message);
+    return Attempt::not_held;
+  }
+  observe(got.record, now);
+
+  LeaseObservation observed;
+  bool leading = false;
+  {
+    std::lock_guard guard(mutex_);
+    observed = observed_;
+    leading = leading_;
+  }
+  const auto decision = decide_lease_action(observed, config_.identity, leading, now,
+                                            clock_->wall_now(), config_.lease_duration);
+  switch (decision.action) {
+    case LeaseAction::wait:
+      return Attempt::not_held;
+    case LeaseAction::lost:
+      spdlog::warn("leader election {}: lease now held by {}", lock_.describe(),
+                   decision.record.holder_identity);
+      return Attempt::lost;
+    case LeaseAction::create:
+    case LeaseAction::acquire:
+    case LeaseAction::renew:
+      break;
+  }
+  const auto written = decision.action == LeaseAction::create ? lock_.create(decision.record)
+                                                              : lock_.update(decision.record);
+  if (written.status != LeaseStoreStatus::ok) {
+    // A conflict means another candidate wrote first; the next round re-reads.
+    spdlog::info("leader election {}: {} failed: {}", lock_.describe(), to_string(decision.action),
+                 written.message);
+    return Attempt::not_held;
+  }
+  observe(decision.record, now);
+  return Attempt::held;
+}
+
+bool LeaderElector::try_acquire_or_renew() {
+  return attempt() == Attempt::held;
+}
+
+bool LeaderElector::release() {
+  LeaderElectionRecord released;
+  {
+    std::lock_guard guard(mutex_);
+    if (!observed_.record || observed_.record->holder_identity != config_.identity) return true;
+    // client-go ReleaseOnCancel: nobody holds it, and what is left expires in 1 s.
+    released.lease_transitions = observed_.record->lease_transitions;
+  }
+  released.lease_duration_seconds = 1;
+  released.acquire_time = released.renew_time = clock_->wall_now();
+  // Uses the resourceVersion we last wrote: if someone else has written since,
+  // the update conflicts and we do not clobber their lease.
+  const auto result = lock_.update(released);
+  if (result.status != LeaseStoreStatus::ok) {
+    spdlog::warn("leader election {}: release failed: {}", lock_.describe(), result.message);
+    return false;
+  }
+  observe(released, clock_->now());
+  spdlog::info("leader election {}: released", lock_.describe());
+  return true;
+}
+
+Clock::duration LeaderElector::jittered_retry_period() {
+  if (config_.jitter_factor <= 0) return config_.retry_period;
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double factor = 1.0 + unit(random_) * config_.jitter_factor;
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(config_.retry_period) * factor);
+}
+
+LeaderElector::Outcome LeaderElector::run(std::stop_token stop) {
+  spdlog::info("leader election {}: {} is a candidate", lock_.describe(), config_.identity);
+  while (true) {
+    if (stop.stop_requested()) return Outcome::stopped_before_leading;
+    if (attempt() == Attempt::held) break;
+    clock_->sleep_for(jittered_retry_period(), stop);
+  }
+
+  spdlog::info("leader election {}: {} acquired the lease", lock_.describe(), config_.identity);
+  set_leading(true);
+  std::stop_source leading;
+  if (callbacks_.on_started_leading) callbacks_.on_started_leading(leading.get_token());
+
+  Outcome outcome = Outcome::stopped;
+  while (true) {
+    if (!clock_->sleep_for(config_.retry_period, stop)) break;
+    // Keep trying for renew_deadline; every retry_period until then.
+    const auto deadline = clock_->now() + config_.renew_deadline;
+    Attempt result = Attempt::not_held;
+    while (true) {
+      result = attempt();
+      if (result != Attempt::not_held || stop.stop_requested()) break;
+      const auto now = clock_->now();
+      if (now >= deadline) break;
+      clock_->sleep_until(std::min(now + config_.retry_period, deadline), stop);
+    }
+    if (result == Attempt::held) continue;
+    if (result == Attempt::not_held && stop.stop_requested()) break;
+    outcome = Outcome::lost;
+    break;
+  }
+
+  if (outcome == Outcome::lost) {
+    spdlog::error("leader election {}: {} lost the lease", lock_.describe(), config_.identity);
+  }
+  set_leading(false);
+  leading.request_stop();
+  if (callbacks_.on_stopped_leading) callbacks_.on_stopped_leading();
+  // Released only after the leader's work has stopped, so that the next
+  // leader never overlaps with it.
+  if (outcome == Outcome::stopped && config_.release_on_cancel) release();
+  return outcome;
+}
+
+}  // namespace kiln::runtime

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+#include "operator/runtime/metrics_registry.hpp"
+
+namespace kiln::runtime {
+
+// The series one work queue updates, with the names controller-runtime
+// exposes (pkg/metrics/workqueue.go), labelled name=<queue name>.
+struct WorkQueueMetrics {
+  WorkQueueMetrics(MetricsRegistry& registry, const std::string& name);
+
+  Gauge& depth;               // keys ready to be handed out
+  Counter& adds;              // keys newly queued
+  Histogram& queue_duration;  // seconds from ready to handed out
+  Histogram& work_duration;   // seconds from handed out to done
+  Counter& retries;           // rate-limited re-adds
+};
+
+}  // namespace kiln::runtime
