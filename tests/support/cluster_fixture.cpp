@@ -115,12 +115,13 @@ void ClusterTest::apply(const std::string& manifest) const {
 }
 
 bool ClusterTest::eventually(const std::function<bool()>& condition,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout,
+                             std::chrono::milliseconds interval) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (condition()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(interval);
   }
 }
 

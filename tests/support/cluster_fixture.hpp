@@ -41,9 +41,10 @@ class ClusterTest : public ::testing::Test {
   // kubectl apply -f - with the given manifest; fails the test on error.
   void apply(const std::string& manifest) const;
 
-  // Polls `condition` every 200 ms until it holds or `timeout` passes.
+  // Polls `condition` every `interval` until it holds or `timeout` passes.
   static bool eventually(const std::function<bool()>& condition,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                         std::chrono::milliseconds interval = std::chrono::milliseconds(200));
 
  private:
   const Cluster* cluster_ = nullptr;

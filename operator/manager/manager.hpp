@@ -1,0 +1,82 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "operator/kube/informer.hpp"
+#include "operator/kube/rest_client.hpp"
+#include "operator/manager/controller.hpp"
+#include "operator/manager/controller_builder.hpp"
+#include "operator/runtime/leader_elector.hpp"
+#include "operator/runtime/metrics_registry.hpp"
+#include "operator/runtime/probe_server.hpp"
+
+namespace kiln::manager {
+
+struct LeaderElectionOptions {
+  bool enabled = false;
+  std::string lease_namespace = "default";
+  std::string lease_name;  // required when enabled
+  runtime::LeaderElectionConfig config;  // identity defaults to <hostname>_<random>
+};
+
+struct ManagerOptions {
+  runtime::ProbeServerOptions probes;  // /metrics, /healthz, /readyz
+  LeaderElectionOptions leader_election;
+  // Only watch this namespace ("" = all namespaces).
+  std::string watch_namespace;
+};
+
+// Runs a set of controllers in one process (controller-runtime's manager):
+// shared informers, one per resource, started on every replica so standbys
+// keep warm caches; controllers' workers, started only while this replica
+// leads; the probe server; and graceful shutdown that drains reconciles and
+// hands the Lease over.
+class Manager {
+ public:
+  Manager(std::shared_ptr<kube::RestClient> client, ManagerOptions options);
+  ~Manager();
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  kube::RestClient& client() { return *client_; }
+  std::shared_ptr<kube::RestClient> client_ptr() { return client_; }
+  runtime::MetricsRegistry& metrics() { return metrics_; }
+
+  // The shared informer for a resource, created on first use. Add indexes
+  // before run().
+  kube::Informer& informer(const kube::ResourceRef& resource);
+
+  ControllerBuilder controller(std::string name) { return ControllerBuilder(*this, std::move(name)); }
+  Controller& add_controller(std::string name, runtime::ReconcileFunction reconcile, int workers);
+
+  enum class Exit { stopped, lost_leadership, failed };
+  // Blocks until `stop` is requested (or leadership is lost: a process that
+  // lost its Lease must exit, as controller-runtime's does).
+  Exit run(std::stop_token stop);
+
+  // The bound probe port, once run() has started the server.
+  unsigned short probe_port() const { return probes_.port(); }
+
+ private:
+  bool wait_for_caches(const std::stop_token& stop);
+  void run_controllers(std::stop_token leading);
+  void stop_controllers();
+
+  std::shared_ptr<kube::RestClient> client_;
+  ManagerOptions options_;
+  runtime::MetricsRegistry metrics_;
+  runtime::ProbeServer probes_;
+  std::map<std::string, std::unique_ptr<kube::Informer>> informers_;  // by resource path
+  std::vector<std::unique_ptr<Controller>> controllers_;
+  bool controllers_running_ = false;
+};
+
+// A unique identity for leader election: <hostname>_<random hex>.
+std::string default_identity();
+
+}  // namespace kiln::manager

@@ -1,0 +1,130 @@
+// The controller runtime converges many objects, heals what is changed behind
+// its back, and does nothing when nothing changes.
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "operator/kube/api_error.hpp"
+#include "tests/integration/manager/sample_operator_fixture.hpp"
+
+namespace kiln::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+constexpr int kWidgets = 1000;
+
+class SampleControllerTest : public SampleOperatorTest {
+ protected:
+  // Widgets whose ConfigMap holds their data and whose status is Ready for
+  // their generation.
+  int converged_widgets() const {
+    auto widgets = client_->list_all(kWidgets, ns());
+    auto maps = client_->list_all(kube::resources::config_maps(), ns());
+    std::map<std::string, json> data_by_name;
+    for (const auto& cm : maps["items"]) data_by_name[cm["metadata"]["name"]] = cm.value("data", json::object());
+    int converged = 0;
+    for (const auto& w : widgets["items"]) {
+      auto it = data_by_name.find(w["metadata"]["name"]);
+      bool ready = false;
+      for (const auto& c : w.value("/status/conditions"_json_pointer, json::array())) {
+        ready |= c["type"] == "Ready" && c["status"] == "True";
+      }
+      if (it != data_by_name.end() && it->second == w["spec"]["data"] && ready &&
+          w.value("/status/observedGeneration"_json_pointer, -1) == w["metadata"]["generation"]) {
+        ++converged;
+      }
+    }
+    return converged;
+  }
+
+  double reconciles(const OperatorReplica& r) const {
+    return r.metric("controller_runtime_reconcile_total", "controller=\"widget\"");
+  }
+};
+
+TEST_F(SampleControllerTest, ConvergesAThousandParentsHealsChildrenAndIdles) {
+  auto op = start_replica({"--workers", "4"}, "operator");
+  ASSERT_TRUE(eventually([&] { return op.ready(); }, seconds(30))) << op.process->log();
+
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kWidgets; ++i) {
+    client_->create(kWidgets, widget("w" + std::to_string(i), {{"index", std::to_string(i)}}));
+  }
+  ASSERT_TRUE(eventually([&] { return converged_widgets() == kWidgets; }, seconds(300), seconds(1)))
+      << converged_widgets() << " of " << kWidgets << " converged\n"
+      << op.process->log().substr(0, 4000);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("converged %d widgets (create + reconcile) in %.1f s\n", kWidgets, took);
+
+  // A deleted child comes back.
+  auto old_uid = client_->get(kube::resources::config_maps(), ns(), "w7")["metadata"]["uid"];
+  client_->remove(kube::resources::config_maps(), ns(), "w7");
+  EXPECT_TRUE(eventually([&] {
+    try {
+      return client_->get(kube::resources::config_maps(), ns(), "w7")["metadata"]["uid"] != old_uid;
+    } catch (const kube::NotFoundError&) {
+      return false;
+    }
+  })) << "deleted ConfigMap w7 was not recreated";
+
+  // An edited child is put back.
+  client_->patch(kube::resources::config_maps(), ns(), "w8", kube::PatchType::kMerge,
+                 {{"data", {{"index", "tampered"}}}});
+  EXPECT_TRUE(eventually([&] {
+    return client_->get(kube::resources::config_maps(), ns(), "w8")["data"]["index"] == "8";
+  })) << "edited ConfigMap w8 was not restored";
+
+  // A changed parent is followed.
+  client_->patch(kWidgets, ns(), "w9", kube::PatchType::kMerge,
+                 {{"spec", {{"data", {{"index", "nine"}}}}}});
+  EXPECT_TRUE(eventually([&] {
+    return client_->get(kube::resources::config_maps(), ns(), "w9")["data"]["index"] == "nine";
+  }));
+  ASSERT_TRUE(eventually([&] { return converged_widgets() == kWidgets; }, seconds(60), seconds(1)));
+
+  // Idle: with nothing changing, nothing is reconciled. Wait for the last
+  // events to drain (the count stops moving), then watch it stay still.
+  double before = reconciles(op);
+  ASSERT_TRUE(eventually(
+      [&] {
+        double now = reconciles(op);
+        bool still = now == before;
+        before = now;
+        return still;
+      },
+      seconds(60), seconds(1)));
+  EXPECT_GE(before, kWidgets);
+  std::this_thread::sleep_for(seconds(5));
+  EXPECT_EQ(reconciles(op), before) << "reconciles while nothing changed";
+  EXPECT_EQ(op.metric("controller_runtime_reconcile_errors_total", "controller=\"widget\""), 0)
+      << op.process->log().substr(0, 4000);
+  EXPECT_EQ(op.metric("workqueue_depth", "name=\"widget\""), 0);
+}
+
+TEST_F(SampleControllerTest, DeletingTheParentDeletesTheChild) {
+  auto op = start_replica({}, "operator");
+  client_->create(kWidgets, widget("doomed", {{"a", "b"}}));
+  ASSERT_TRUE(eventually([&] { return converged_widgets() == 1; })) << op.process->log();
+  client_->remove(kWidgets, ns(), "doomed");
+  EXPECT_TRUE(eventually([&] {
+    return client_->list_all(kube::resources::config_maps(), ns(),
+                             {.label_selector = "app.kubernetes.io/managed-by=sample-controller"})
+        ["items"]
+            .empty();
+  })) << "the garbage collector did not follow the controller reference";
+}
+
+TEST_F(SampleControllerTest, SigtermDrainsAndExitsCleanly) {
+  auto op = start_replica({}, "operator");
+  ASSERT_TRUE(eventually([&] { return op.ready(); }, seconds(30))) << op.process->log();
+  op.process->signal(SIGTERM);
+  auto code = op.process->wait_for_exit(seconds(20));
+  ASSERT_TRUE(code.has_value()) << "still running 20 s after SIGTERM";
+  EXPECT_EQ(*code, 0) << op.process->log();
+}
+
+}  // namespace
+}  // namespace kiln::testing

@@ -1,0 +1,115 @@
+// A sample operator on the controller runtime, used by the manager tests: it
+// reconciles Widgets (test.kiln.dev/v1) into ConfigMaps holding their
+// spec.data, owned by the Widget, and reports Ready in the Widget's status.
+// Run as a process, so tests can start replicas, kill them and scrape them.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <spdlog/spdlog.h>
+
+#include "operator/kube/kubeconfig.hpp"
+#include "operator/kube/owner_references.hpp"
+#include "operator/manager/manager.hpp"
+#include "operator/runtime/conditions.hpp"
+#include "operator/runtime/shutdown_signal.hpp"
+
+namespace {
+
+using nlohmann::json;
+using namespace kiln;
+
+const kube::ResourceRef kWidgets{"test.kiln.dev", "v1", "widgets", "Widget", true};
+constexpr const char* kFieldManager = "sample-controller";
+
+// What the Widget's ConfigMap should be: a pure function of the Widget.
+json desired_config_map(const json& widget) {
+  json cm = {{"apiVersion", "v1"},
+             {"kind", "ConfigMap"},
+             {"metadata",
+              {{"name", widget["metadata"]["name"]},
+               {"namespace", widget["metadata"]["namespace"]},
+               {"labels", {{"app.kubernetes.io/managed-by", kFieldManager}}},
+               {"ownerReferences", json::array({kube::controller_reference(widget)})}}},
+             {"data", widget.value("/spec/data"_json_pointer, json::object())}};
+  return cm;
+}
+
+bool config_map_matches(const json& actual, const json& desired, const json& widget) {
+  return actual.value("data", json::object()) == desired["data"] &&
+         kube::is_controlled_by(actual, widget);
+}
+
+runtime::ReconcileResult reconcile_widget(manager::Manager& mgr, const std::string& key) {
+  auto widget = mgr.informer(kWidgets).cache().get(key);
+  if (!widget) return runtime::ReconcileResult::done();  // deleted: the GC removes its child
+
+  json desired = desired_config_map(*widget);
+  auto current = mgr.informer(kube::resources::config_maps()).cache().get(key);
+  if (!current || !config_map_matches(*current, desired, *widget)) {
+    mgr.client().apply(kube::resources::config_maps(), desired, kFieldManager);
+  }
+
+  const auto generation = widget->value("/metadata/generation"_json_pointer, std::int64_t{0});
+  json status = widget->value("status", json::object());
+  bool changed = runtime::set_condition(
+      status,
+      {"Ready", "True", "ConfigMapInSync", "ConfigMap " + key + " holds spec.data", generation},
+      std::chrono::system_clock::now());
+  if (status.value("observedGeneration", std::int64_t{-1}) != generation) {
+    status["observedGeneration"] = generation;
+    changed = true;
+  }
+  if (changed) {
+    json patch = {{"apiVersion", kWidgets.api_version()},
+                  {"kind", kWidgets.kind},
+                  {"metadata",
+                   {{"name", (*widget)["metadata"]["name"]},
+                    {"namespace", (*widget)["metadata"]["namespace"]}}},
+                  {"status", status}};
+    mgr.client().apply_status(kWidgets, patch, kFieldManager);
+  }
+  return runtime::ReconcileResult::done();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Sample Widget operator for the controller-runtime tests"};
+  std::string kubeconfig, watch_namespace, lease_name = "sample-operator",
+                                           lease_namespace = "default", identity;
+  unsigned short probe_port = 8081;
+  bool leader_elect = false;
+  int workers = 4;
+  app.add_option("--kubeconfig", kubeconfig, "kubeconfig file")->required();
+  app.add_option("--namespace", watch_namespace, "namespace to watch (default: all)");
+  app.add_option("--probe-port", probe_port, "port of /metrics, /healthz and /readyz");
+  app.add_flag("--leader-elect", leader_elect, "run only while holding the Lease");
+  app.add_option("--lease-name", lease_name, "Lease used for leader election");
+  app.add_option("--lease-namespace", lease_namespace, "namespace of the Lease");
+  app.add_option("--identity", identity, "leader election identity (default: host_random)");
+  app.add_option("--workers", workers, "concurrent reconciles");
+  CLI11_PARSE(app, argc, argv);
+
+  auto stop = runtime::stop_on_shutdown_signals();
+  auto client = kube::make_client(kube::load_kubeconfig(kubeconfig));
+  manager::ManagerOptions options;
+  options.probes.address = "127.0.0.1";
+  options.probes.port = probe_port;
+  options.watch_namespace = watch_namespace;
+  options.leader_election.enabled = leader_elect;
+  options.leader_election.lease_name = lease_name;
+  options.leader_election.lease_namespace = lease_namespace;
+  options.leader_election.config.identity = identity;
+  manager::Manager mgr(client, options);
+
+  mgr.controller("widget")
+      .for_resource(kWidgets)
+      .owns(kube::resources::config_maps())
+      .workers(workers)
+      .complete([&mgr](const std::string& key, std::stop_token) {
+        return reconcile_widget(mgr, key);
+      });
+
+  auto exit = mgr.run(stop.get_token());
+  spdlog::info("sample operator exiting");
+  return exit == manager::Manager::Exit::stopped ? 0 : 1;
+}
