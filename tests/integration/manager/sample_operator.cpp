@@ -10,7 +10,7 @@
 #include "operator/kube/owner_references.hpp"
 #include "operator/manager/manager.hpp"
 #include "operator/runtime/conditions.hpp"
-#include "operator/runtime/shutdown_signal.hpp"
+#include "operator/runtime/shutdown_signals.hpp"
 
 namespace {
 
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   app.add_option("--workers", workers, "concurrent reconciles");
   CLI11_PARSE(app, argc, argv);
 
-  auto stop = runtime::stop_on_shutdown_signals();
+  runtime::ShutdownSignals signals;
   auto client = kube::make_client(kube::load_kubeconfig(kubeconfig));
   manager::ManagerOptions options;
   options.probes.address = "127.0.0.1";
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
         return reconcile_widget(mgr, key);
       });
 
-  auto exit = mgr.run(stop.get_token());
+  auto exit = mgr.run(signals.token());
   spdlog::info("sample operator exiting");
   return exit == manager::Manager::Exit::stopped ? 0 : 1;
 }
