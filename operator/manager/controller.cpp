@@ -3,7 +3,8 @@
 namespace kiln::manager {
 namespace {
 
-runtime::WorkQueueOptions queue_options(const std::string& name, runtime::MetricsRegistry& metrics) {
+runtime::WorkQueueOptions queue_options(const std::string& name,
+                                        runtime::MetricsRegistry& metrics) {
   runtime::WorkQueueOptions options;
   options.name = name;
   options.metrics = &metrics;
@@ -17,6 +18,7 @@ Controller::Controller(std::string name, runtime::ReconcileFunction reconcile, i
     : name_(std::move(name)),
       queue_(queue_options(name_, metrics)),
       pool_(queue_, std::move(reconcile),
-            runtime::WorkerPoolOptions{.controller = name_, .workers = workers, .metrics = &metrics}) {}
+            runtime::WorkerPoolOptions{
+                .controller = name_, .workers = workers, .metrics = &metrics}) {}
 
 }  // namespace kiln::manager

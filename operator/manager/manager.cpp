@@ -12,7 +12,9 @@
 namespace kiln::manager {
 namespace {
 
-std::string resource_id(const kube::ResourceRef& r) { return r.api_version() + "/" + r.resource; }
+std::string resource_id(const kube::ResourceRef& r) {
+  return r.api_version() + "/" + r.resource;
+}
 
 }  // namespace
 
@@ -26,7 +28,9 @@ std::string default_identity() {
 }
 
 Manager::Manager(std::shared_ptr<kube::RestClient> client, ManagerOptions options)
-    : client_(std::move(client)), options_(std::move(options)), probes_(options_.probes, &metrics_) {
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      probes_(options_.probes, &metrics_) {
   probes_.add_health_check("ping", [] { return std::optional<std::string>(); });
   probes_.add_readiness_check("informers-synced", [this]() -> std::optional<std::string> {
     for (const auto& [id, informer] : informers_) {
@@ -118,8 +122,7 @@ Manager::Exit Manager::run(std::stop_token stop) {
               if (starter.joinable()) starter.join();
               stop_controllers();
             },
-        .on_new_leader =
-            [&](const std::string& id) { spdlog::info("leader is now {}", id); },
+        .on_new_leader = [&](const std::string& id) { spdlog::info("leader is now {}", id); },
     };
     runtime::LeaderElector elector(config, lock, callbacks, nullptr, &metrics_);
     auto outcome = elector.run(stop);

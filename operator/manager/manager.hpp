@@ -20,7 +20,7 @@ namespace kiln::manager {
 struct LeaderElectionOptions {
   bool enabled = false;
   std::string lease_namespace = "default";
-  std::string lease_name;  // required when enabled
+  std::string lease_name;                // required when enabled
   runtime::LeaderElectionConfig config;  // identity defaults to <hostname>_<random>
 };
 
@@ -51,7 +51,9 @@ class Manager {
   // before run().
   kube::Informer& informer(const kube::ResourceRef& resource);
 
-  ControllerBuilder controller(std::string name) { return ControllerBuilder(*this, std::move(name)); }
+  ControllerBuilder controller(std::string name) {
+    return ControllerBuilder(*this, std::move(name));
+  }
   Controller& add_controller(std::string name, runtime::ReconcileFunction reconcile, int workers);
 
   enum class Exit { stopped, lost_leadership, failed };

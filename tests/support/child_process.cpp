@@ -51,7 +51,9 @@ void ChildProcess::signal(int sig) const {
   if (pid_ > 0) ::kill(pid_, sig);
 }
 
-bool ChildProcess::running() { return !wait_for_exit(std::chrono::milliseconds(0)).has_value(); }
+bool ChildProcess::running() {
+  return !wait_for_exit(std::chrono::milliseconds(0)).has_value();
+}
 
 std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds timeout) {
   if (exit_code_) return exit_code_;

@@ -59,7 +59,9 @@ TEST_F(LeaderElectionTest, ExactlyOneLeadsAndHandsOverOnKillAndOnTerm) {
   double after_kill = seconds_until_leading(*standby, seconds(30));
   std::printf("takeover after SIGKILL of the leader: %.1f s (lease duration 15 s)\n", after_kill);
   ASSERT_GT(after_kill, 0) << standby->process->log();
-  EXPECT_LE(after_kill, 15.0 + 2 * 2.2) << "more than the lease duration plus a jittered retry";
+  // A standby counts the 15 s from when it saw the last renewal, which its
+  // jittered polling (2-4.4 s) may see late, and then takes over at its next poll.
+  EXPECT_LE(after_kill, 15.0 + 2 * 4.4) << "longer than the lease duration plus two retries";
 
   // A fresh replica joins as standby; SIGTERM of the leader releases the
   // Lease, and the standby takes it at its next retry (2 s, jittered).
@@ -71,7 +73,7 @@ TEST_F(LeaderElectionTest, ExactlyOneLeadsAndHandsOverOnKillAndOnTerm) {
   double after_term = seconds_until_leading(c, seconds(30));
   std::printf("takeover after SIGTERM of the leader: %.1f s\n", after_term);
   ASSERT_GT(after_term, 0) << c.process->log();
-  EXPECT_LE(after_term, 2 * 2.2 + 1) << "the Lease was not released";
+  EXPECT_LE(after_term, 4.4 + 1) << "the Lease was not released";
   auto code = leader->process->wait_for_exit(seconds(20));
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0) << leader->process->log();

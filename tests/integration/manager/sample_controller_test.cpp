@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-constexpr int kWidgets = 1000;
+constexpr int kWidgetCount = 1000;
 
 class SampleControllerTest : public SampleOperatorTest {
  protected:
@@ -23,7 +23,8 @@ class SampleControllerTest : public SampleOperatorTest {
     auto widgets = client_->list_all(kWidgets, ns());
     auto maps = client_->list_all(kube::resources::config_maps(), ns());
     std::map<std::string, json> data_by_name;
-    for (const auto& cm : maps["items"]) data_by_name[cm["metadata"]["name"]] = cm.value("data", json::object());
+    for (const auto& cm : maps["items"])
+      data_by_name[cm["metadata"]["name"]] = cm.value("data", json::object());
     int converged = 0;
     for (const auto& w : widgets["items"]) {
       auto it = data_by_name.find(w["metadata"]["name"]);
@@ -49,15 +50,16 @@ TEST_F(SampleControllerTest, ConvergesAThousandParentsHealsChildrenAndIdles) {
   ASSERT_TRUE(eventually([&] { return op.ready(); }, seconds(30))) << op.process->log();
 
   const auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < kWidgets; ++i) {
+  for (int i = 0; i < kWidgetCount; ++i) {
     client_->create(kWidgets, widget("w" + std::to_string(i), {{"index", std::to_string(i)}}));
   }
-  ASSERT_TRUE(eventually([&] { return converged_widgets() == kWidgets; }, seconds(300), seconds(1)))
-      << converged_widgets() << " of " << kWidgets << " converged\n"
+  ASSERT_TRUE(
+      eventually([&] { return converged_widgets() == kWidgetCount; }, seconds(300), seconds(1)))
+      << converged_widgets() << " of " << kWidgetCount << " converged\n"
       << op.process->log().substr(0, 4000);
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("converged %d widgets (create + reconcile) in %.1f s\n", kWidgets, took);
+  std::printf("converged %d widgets (create + reconcile) in %.1f s\n", kWidgetCount, took);
 
   // A deleted child comes back.
   auto old_uid = client_->get(kube::resources::config_maps(), ns(), "w7")["metadata"]["uid"];
@@ -83,7 +85,8 @@ TEST_F(SampleControllerTest, ConvergesAThousandParentsHealsChildrenAndIdles) {
   EXPECT_TRUE(eventually([&] {
     return client_->get(kube::resources::config_maps(), ns(), "w9")["data"]["index"] == "nine";
   }));
-  ASSERT_TRUE(eventually([&] { return converged_widgets() == kWidgets; }, seconds(60), seconds(1)));
+  ASSERT_TRUE(
+      eventually([&] { return converged_widgets() == kWidgetCount; }, seconds(60), seconds(1)));
 
   // Idle: with nothing changing, nothing is reconciled. Wait for the last
   // events to drain (the count stops moving), then watch it stay still.
@@ -96,7 +99,7 @@ TEST_F(SampleControllerTest, ConvergesAThousandParentsHealsChildrenAndIdles) {
         return still;
       },
       seconds(60), seconds(1)));
-  EXPECT_GE(before, kWidgets);
+  EXPECT_GE(before, kWidgetCount);
   std::this_thread::sleep_for(seconds(5));
   EXPECT_EQ(reconciles(op), before) << "reconciles while nothing changed";
   EXPECT_EQ(op.metric("controller_runtime_reconcile_errors_total", "controller=\"widget\""), 0)
@@ -109,11 +112,10 @@ TEST_F(SampleControllerTest, DeletingTheParentDeletesTheChild) {
   client_->create(kWidgets, widget("doomed", {{"a", "b"}}));
   ASSERT_TRUE(eventually([&] { return converged_widgets() == 1; })) << op.process->log();
   client_->remove(kWidgets, ns(), "doomed");
+  kube::ListOptions managed;
+  managed.label_selector = "app.kubernetes.io/managed-by=sample-controller";
   EXPECT_TRUE(eventually([&] {
-    return client_->list_all(kube::resources::config_maps(), ns(),
-                             {.label_selector = "app.kubernetes.io/managed-by=sample-controller"})
-        ["items"]
-            .empty();
+    return client_->list_all(kube::resources::config_maps(), ns(), managed)["items"].empty();
   })) << "the garbage collector did not follow the controller reference";
 }
 

@@ -2,9 +2,10 @@
 // reconciles Widgets (test.kiln.dev/v1) into ConfigMaps holding their
 // spec.data, owned by the Widget, and reports Ready in the Widget's status.
 // Run as a process, so tests can start replicas, kill them and scrape them.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <spdlog/spdlog.h>
 
 #include "operator/kube/kubeconfig.hpp"
 #include "operator/kube/owner_references.hpp"
@@ -105,9 +106,8 @@ int main(int argc, char** argv) {
       .for_resource(kWidgets)
       .owns(kube::resources::config_maps())
       .workers(workers)
-      .complete([&mgr](const std::string& key, std::stop_token) {
-        return reconcile_widget(mgr, key);
-      });
+      .complete(
+          [&mgr](const std::string& key, std::stop_token) { return reconcile_widget(mgr, key); });
 
   auto exit = mgr.run(signals.token());
   spdlog::info("sample operator exiting");

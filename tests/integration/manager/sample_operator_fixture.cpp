@@ -32,7 +32,9 @@ std::string http_get(unsigned short port, const std::string& path) {
 
 }  // namespace
 
-std::string OperatorReplica::metrics() const { return http_get(probe_port, "/metrics"); }
+std::string OperatorReplica::metrics() const {
+  return http_get(probe_port, "/metrics");
+}
 
 double OperatorReplica::metric(const std::string& name, const std::string& labels) const {
   std::istringstream in(metrics());
@@ -49,7 +51,9 @@ double OperatorReplica::metric(const std::string& name, const std::string& label
   return sum;
 }
 
-bool OperatorReplica::ready() const { return !http_get(probe_port, "/readyz").empty(); }
+bool OperatorReplica::ready() const {
+  return !http_get(probe_port, "/readyz").empty();
+}
 
 void SampleOperatorTest::SetUp() {
   ClusterTest::SetUp();
@@ -57,7 +61,8 @@ void SampleOperatorTest::SetUp() {
   // The CRD is cluster-wide: applying it again is a no-op.
   auto r = kubectl({"apply", "-f", WIDGET_CRD});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = kubectl({"wait", "--for=condition=Established", "crd/widgets.test.kiln.dev", "--timeout=60s"});
+  r = kubectl(
+      {"wait", "--for=condition=Established", "crd/widgets.test.kiln.dev", "--timeout=60s"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   client_ = kube::make_client(kube::load_kubeconfig(cluster().var("KUBECONFIG")));
 }
