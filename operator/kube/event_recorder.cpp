@@ -22,6 +22,21 @@ std::string micro_time_now() {
   return out;
 }
 
+namespace {
+
+// <object>.<hex nanoseconds>, as client-go names events (generateName would
+// reject the trailing dot).
+std::string event_name(const std::string& object_name) {
+  auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(nanos));
+  return object_name + "." + hex;
+}
+
+}  // namespace
+
 EventRecorder::EventRecorder(std::shared_ptr<RestClient> client, std::string reporting_controller,
                              std::string reporting_instance)
     : client_(std::move(client)),
@@ -61,7 +76,7 @@ nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType 
     nlohmann::json ev = {
         {"apiVersion", "events.k8s.io/v1"},
         {"kind", "Event"},
-        {"metadata", {{"generateName", m.value("name", "object") + "."}, {"namespace", ns}}},
+        {"metadata", {{"name", event_name(m.value("name", "object"))}, {"namespace", ns}}},
         {"eventTime", micro_time_now()},
         {"reportingController", controller_},
         {"reportingInstance", instance_},

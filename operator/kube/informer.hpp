@@ -62,6 +62,7 @@ class Informer {
   // Number of full lists applied to the cache (1 after the initial sync; more
   // after a 410 forced a re-list).
   std::uint64_t lists_applied() const { return lists_applied_.load(); }
+  std::uint64_t watches_started() const { return watcher_.watches_started(); }
   std::string resource_version() const { return watcher_.resource_version(); }
 
  private:

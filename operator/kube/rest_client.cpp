@@ -258,6 +258,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   long version = 0;
   curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
   resp.protocol = version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : "HTTP/1.1";
+  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &resp.new_connections);
   if (rc != CURLE_OK && !ctx.stopped_by_caller) {
     // A stream the server cut after a 2xx is an ordinary end of a watch.
     if (sink != nullptr && resp.status >= 200 && resp.status < 300 &&

@@ -32,6 +32,7 @@ struct HttpResponse {
   std::string body;
   std::string retry_after;  // Retry-After header, verbatim
   std::string protocol;     // "HTTP/1.1" or "HTTP/2"
+  long new_connections = 0; // connections opened for this request (0: one was reused)
 };
 
 struct ListOptions {

@@ -6,6 +6,19 @@
 
 namespace kiln::runtime {
 
+namespace {
+
+// What the server stored (its MicroTime has less precision than our clock),
+// so that the next read compares equal and is not mistaken for a change.
+LeaderElectionRecord written_record(const LeaseStoreResult& result,
+                                    const LeaderElectionRecord& sent) {
+  auto spec = result.lease.find("spec");
+  if (!result.lease.is_object() || spec == result.lease.end()) return sent;
+  return record_from_lease_spec(*spec);
+}
+
+}  // namespace
+
 LeaderElector::LeaderElector(LeaderElectionConfig config, LeaseLock& lock,
                              LeaderCallbacks callbacks, std::shared_ptr<Clock> clock,
                              MetricsRegistry* metrics)
@@ -118,7 +131,7 @@ LeaderElector::Attempt LeaderElector::attempt() {
                  written.message);
     return Attempt::not_held;
   }
-  observe(decision.record, now);
+  observe(written_record(written, decision.record), now);
   return Attempt::held;
 }
 
@@ -143,7 +156,7 @@ bool LeaderElector::release() {
     spdlog::warn("leader election {}: release failed: {}", lock_.describe(), result.message);
     return false;
   }
-  observe(released, clock_->now());
+  observe(written_record(result, released), clock_->now());
   spdlog::info("leader election {}: released", lock_.describe());
   return true;
 }

@@ -182,7 +182,23 @@ HistogramFamily& MetricsRegistry::histogram(const std::string& name, const std::
   return get_or_create<HistogramFamily>(name, help, MetricType::histogram, label_names, buckets);
 }
 
+MetricsRegistry::CollectorId MetricsRegistry::add_collector(std::function<void()> collect) {
+  std::lock_guard guard(collectors_mutex_);
+  const auto id = next_collector_++;
+  collectors_.emplace(id, std::move(collect));
+  return id;
+}
+
+void MetricsRegistry::remove_collector(CollectorId id) {
+  std::lock_guard guard(collectors_mutex_);
+  collectors_.erase(id);
+}
+
 std::vector<FamilySnapshot> MetricsRegistry::snapshot() const {
+  {
+    std::lock_guard guard(collectors_mutex_);
+    for (const auto& [id, collect] : collectors_) collect();
+  }
   std::vector<const MetricFamilyBase*> families;
   {
     std::lock_guard guard(mutex_);

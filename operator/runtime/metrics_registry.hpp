@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -135,8 +136,16 @@ class MetricsRegistry {
                              const std::vector<std::string>& label_names,
                              const std::vector<double>& buckets);
 
-  // Families ordered by name.
+  // Families ordered by name. Runs the collectors first.
   std::vector<FamilySnapshot> snapshot() const;
+
+  // A function run before every snapshot, to set values that are only worth
+  // computing when scraped (e.g. how long the oldest in-flight item has run).
+  // remove_collector() waits for a running call to finish, so an owner may
+  // remove its collector in its destructor and then be destroyed.
+  using CollectorId = std::uint64_t;
+  CollectorId add_collector(std::function<void()> collect);
+  void remove_collector(CollectorId id);
 
  private:
   template <typename Family, typename... Extra>
@@ -145,6 +154,10 @@ class MetricsRegistry {
 
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<MetricFamilyBase>> families_;
+
+  mutable std::mutex collectors_mutex_;  // held while collectors run
+  std::map<CollectorId, std::function<void()>> collectors_;
+  CollectorId next_collector_ = 1;
 };
 
 }  // namespace kiln::runtime

@@ -13,40 +13,66 @@ WorkQueue::WorkQueue(WorkQueueOptions options)
     : name_(std::move(options.name)),
       clock_(options.clock ? std::move(options.clock) : system_clock()),
       rate_limiter_(options.rate_limiter ? std::move(options.rate_limiter)
-                                         : default_controller_rate_limiter(clock_)) {
-  if (options.metrics != nullptr) {
-    metrics_ = std::make_unique<WorkQueueMetrics>(*options.metrics, name_);
+                                         : default_controller_rate_limiter(clock_)),
+      registry_(options.metrics) {
+  if (registry_ != nullptr) {
+    metrics_ = std::make_unique<WorkQueueMetrics>(*registry_, name_);
+    collector_ = registry_->add_collector([this] { update_in_flight_metrics(); });
   }
 }
 
 WorkQueue::~WorkQueue() {
+  if (registry_ != nullptr) registry_->remove_collector(collector_);
   shut_down();
 }
 
+// Computed at scrape time rather than on a timer (client-go updates them
+// every 500 ms).
+void WorkQueue::update_in_flight_metrics() {
+  std::lock_guard guard(mutex_);
+  const auto now = clock_->now();
+  double total = 0;
+  double longest = 0;
+  for (const auto& [key, started] : processing_) {
+    const double running = seconds(now - started);
+    total += running;
+    longest = std::max(longest, running);
+  }
+  metrics_->unfinished_work.set(total);
+  metrics_->longest_running.set(longest);
+}
+
 void WorkQueue::add(const std::string& key) {
-  add_after(key, Clock::duration::zero());
+  add_with_options(key, {});
 }
 
 void WorkQueue::add_after(const std::string& key, Clock::duration delay) {
+  add_with_options(key, {.after = delay});
+}
+
+void WorkQueue::add_rate_limited(const std::string& key) {
+  add_with_options(key, {.rate_limited = true});
+}
+
+void WorkQueue::add_with_options(const std::string& key, const AddOptions& options) {
+  auto delay = options.after;
+  if (options.rate_limited) {
+    {
+      // An add that shutdown drops must not count as a retry.
+      std::lock_guard guard(mutex_);
+      if (shutting_down_) return;
+    }
+    delay = std::max(delay, rate_limiter_->when(key));
+    if (metrics_) metrics_->retries.inc();
+  }
   std::lock_guard guard(mutex_);
   if (shutting_down_) return;
   const auto now = clock_->now();
-  add_locked(key, delay > Clock::duration::zero() ? now + delay : now);
+  add_locked(key, delay > Clock::duration::zero() ? now + delay : now, options.priority);
   promote_due_locked(now);
   update_depth_locked();
   // Wakes a getter either to take the key or to shorten its wait.
   items_changed_.notify_one();
-}
-
-void WorkQueue::add_rate_limited(const std::string& key) {
-  // An add that shutdown drops must not count as a retry.
-  {
-    std::lock_guard guard(mutex_);
-    if (shutting_down_) return;
-  }
-  const auto delay = rate_limiter_->when(key);
-  if (metrics_) metrics_->retries.inc();
-  add_after(key, delay);
 }
 
 void WorkQueue::forget(const std::string& key) {
@@ -57,30 +83,40 @@ int WorkQueue::num_requeues(const std::string& key) const {
   return rate_limiter_->retries(key);
 }
 
-void WorkQueue::add_locked(const std::string& key, Clock::time_point due) {
+void WorkQueue::add_locked(const std::string& key, Clock::time_point due, int priority) {
   auto it = entries_.find(key);
   if (it == entries_.end()) {
-    const Entry entry{due, next_seq_++, clock_->now(), false};
+    const Entry entry{due, next_seq_++, clock_->now(), priority, false};
     entries_.emplace(key, entry);
-    waiting_.emplace(Slot{entry.due, entry.seq}, key);
+    waiting_.emplace(entry.wait_slot(), key);
     if (metrics_) metrics_->adds.inc();
     return;
   }
   Entry& entry = it->second;
-  if (due >= entry.due) return;  // the earliest due time wins
-  auto& from = entry.ready ? ready_ : waiting_;
-  from.erase(Slot{entry.due, entry.seq});
-  entry.due = due;
+  // The earliest due time and the highest priority win.
+  if (due >= entry.due && priority <= entry.priority) return;
+  unlink_locked(entry);
+  entry.due = std::min(entry.due, due);
+  entry.priority = std::max(entry.priority, priority);
   // Back to waiting; promote_due_locked() moves it to ready_ if due.
   entry.ready = false;
-  waiting_.emplace(Slot{entry.due, entry.seq}, key);
+  waiting_.emplace(entry.wait_slot(), key);
+}
+
+void WorkQueue::unlink_locked(const Entry& entry) {
+  if (entry.ready) {
+    ready_.erase(entry.ready_slot());
+  } else {
+    waiting_.erase(entry.wait_slot());
+  }
 }
 
 void WorkQueue::promote_due_locked(Clock::time_point now) {
   while (!waiting_.empty() && waiting_.begin()->first.first <= now) {
     auto node = waiting_.extract(waiting_.begin());
-    entries_.at(node.mapped()).ready = true;
-    ready_.insert(std::move(node));
+    Entry& entry = entries_.at(node.mapped());
+    entry.ready = true;
+    ready_.emplace(entry.ready_slot(), std::move(node.mapped()));
   }
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -17,6 +18,16 @@
 #include "operator/runtime/work_queue_metrics.hpp"
 
 namespace kiln::runtime {
+
+// Priority of keys from an informer's initial list (controller-runtime's
+// handler.LowPriority): at startup, real changes go before the bulk re-check.
+inline constexpr int kLowPriority = -100;
+
+struct AddOptions {
+  Clock::duration after = Clock::duration::zero();  // due time from now
+  bool rate_limited = false;  // add the rate limiter's delay (counts as a retry)
+  int priority = 0;           // higher first among ready keys
+};
 
 struct WorkQueueOptions {
   std::string name;                           // the `name` label of the workqueue_* metrics
@@ -31,7 +42,8 @@ struct WorkQueueOptions {
 //    duplicate it, and the entry keeps the earlier of the two due times;
 //  - a key handed out by get() is not handed out again until done(key); if it
 //    was re-added meanwhile it becomes eligible again at done();
-//  - ready keys are handed out oldest due time first;
+//  - ready keys are handed out highest priority first, then oldest due time;
+//    re-adding keeps the higher priority;
 //  - add_rate_limited() delays a key by its rate limiter (per-key exponential
 //    backoff and an overall token bucket); forget() resets the key's backoff.
 // Thread-safe.
@@ -42,6 +54,7 @@ class WorkQueue {
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
+  void add_with_options(const std::string& key, const AddOptions& options);
   void add(const std::string& key);
   void add_after(const std::string& key, Clock::duration delay);
   void add_rate_limited(const std::string& key);
@@ -72,30 +85,41 @@ class WorkQueue {
   Clock& clock() const { return *clock_; }
 
  private:
-  using Slot = std::pair<Clock::time_point, std::uint64_t>;  // due time, insertion order
+  // Order of waiting keys: due time, then insertion order.
+  using WaitSlot = std::pair<Clock::time_point, std::uint64_t>;
+  // Order of ready keys: priority (negated, so higher first), due time, insertion order.
+  using ReadySlot = std::tuple<int, Clock::time_point, std::uint64_t>;
 
   struct Entry {
     Clock::time_point due;
     std::uint64_t seq;
     Clock::time_point added;
+    int priority;
     bool ready;
+
+    WaitSlot wait_slot() const { return {due, seq}; }
+    ReadySlot ready_slot() const { return {-priority, due, seq}; }
   };
 
-  void add_locked(const std::string& key, Clock::time_point due);
+  void add_locked(const std::string& key, Clock::time_point due, int priority);
+  void unlink_locked(const Entry& entry);
   void promote_due_locked(Clock::time_point now);
   void update_depth_locked();
+  void update_in_flight_metrics();
 
   const std::string name_;
   const std::shared_ptr<Clock> clock_;
   const std::unique_ptr<RateLimiter> rate_limiter_;
+  MetricsRegistry* registry_;
   std::unique_ptr<WorkQueueMetrics> metrics_;
+  MetricsRegistry::CollectorId collector_ = 0;
 
   mutable std::mutex mutex_;
   std::condition_variable items_changed_;
   std::condition_variable drained_;
   std::unordered_map<std::string, Entry> entries_;
-  std::map<Slot, std::string> ready_;                              // due time reached
-  std::map<Slot, std::string> waiting_;                            // due in the future
+  std::map<ReadySlot, std::string> ready_;                         // due time reached
+  std::map<WaitSlot, std::string> waiting_;                        // due in the future
   std::unordered_map<std::string, Clock::time_point> processing_;  // key -> handed out at
   std::uint64_t next_seq_ = 0;
   bool shutting_down_ = false;

@@ -31,6 +31,20 @@ WorkQueueMetrics::WorkQueueMetrics(MetricsRegistry& registry, const std::string&
       retries(registry
                   .counter("workqueue_retries_total",
                            "Total number of retries handled by workqueue", {"name"})
-                  .with({name})) {}
+                  .with({name})),
+      unfinished_work(registry
+                          .gauge("workqueue_unfinished_work_seconds",
+                                 "How many seconds of work has been done that is in progress "
+                                 "and hasn't been observed by work_duration. Large values "
+                                 "indicate stuck threads. One can deduce the number of stuck "
+                                 "threads by observing the rate at which this increases.",
+                                 {"name"})
+                          .with({name})),
+      longest_running(registry
+                          .gauge("workqueue_longest_running_processor_seconds",
+                                 "How many seconds has the longest running processor for "
+                                 "workqueue been running.",
+                                 {"name"})
+                          .with({name})) {}
 
 }  // namespace kiln::runtime

@@ -16,6 +16,8 @@ struct WorkQueueMetrics {
   Histogram& queue_duration;  // seconds from ready to handed out
   Histogram& work_duration;   // seconds from handed out to done
   Counter& retries;           // rate-limited re-adds
+  Gauge& unfinished_work;     // seconds of work in flight, not yet in work_duration
+  Gauge& longest_running;     // seconds the longest in-flight item has run
 };
 
 }  // namespace kiln::runtime

@@ -72,6 +72,20 @@ TEST(Buckets, ExponentialAndLinear) {
   EXPECT_THROW(exponential_buckets(0, 2, 3), std::invalid_argument);
 }
 
+TEST(MetricsRegistry, CollectorsRunBeforeEachSnapshotUntilRemoved) {
+  MetricsRegistry registry;
+  auto& gauge = registry.gauge("scrapes", "").with({});
+  int calls = 0;
+  const auto id = registry.add_collector([&] { gauge.set(++calls); });
+  registry.snapshot();
+  const auto snap = registry.snapshot();
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(snap.at(0).series.at(0).value, 2);
+  registry.remove_collector(id);
+  registry.snapshot();
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(MetricsRegistry, ConcurrentIncrementsAreNotLost) {
   MetricsRegistry registry;
   auto& family = registry.counter("c_total", "", {"t"});

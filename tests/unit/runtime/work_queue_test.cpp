@@ -237,6 +237,78 @@ TEST_F(WorkQueueTest, RecordsQueueAndWorkDurations) {
   EXPECT_NE(text.find("workqueue_adds_total{name=\"test\"} 2\n"), std::string::npos) << text;
 }
 
+TEST_F(WorkQueueTest, HigherPriorityReadyKeysGoFirst) {
+  auto queue = make_queue();
+  queue->add_with_options("ns/initial-1", {.priority = kLowPriority});
+  queue->add_with_options("ns/initial-2", {.priority = kLowPriority});
+  queue->add("ns/changed");
+  queue->add_with_options("ns/urgent", {.priority = 10});
+  EXPECT_EQ(queue->get(), "ns/urgent");
+  EXPECT_EQ(queue->get(), "ns/changed");
+  EXPECT_EQ(queue->get(), "ns/initial-1");
+  EXPECT_EQ(queue->get(), "ns/initial-2");
+}
+
+TEST_F(WorkQueueTest, ReAddingKeepsTheHigherPriority) {
+  auto queue = make_queue();
+  queue->add_with_options("ns/a", {.priority = kLowPriority});
+  queue->add("ns/b");
+  queue->add("ns/a");  // a real change to an object first seen in the initial list
+  queue->add_with_options("ns/a", {.priority = kLowPriority});  // does not lower it again
+  EXPECT_EQ(queue->len(), 2u);
+  EXPECT_EQ(queue->get(), "ns/a");  // priority 0, and due before ns/b
+  EXPECT_EQ(queue->get(), "ns/b");
+}
+
+TEST_F(WorkQueueTest, PriorityDoesNotMakeADelayedKeyReadyEarly) {
+  auto queue = make_queue();
+  queue->add_with_options("ns/later", {.after = 5s, .priority = 100});
+  queue->add("ns/now");
+  EXPECT_EQ(queue->get(), "ns/now");
+  EXPECT_EQ(queue->ready_len(), 0u);
+  clock->advance(5s);
+  EXPECT_EQ(queue->get(), "ns/later");
+}
+
+TEST_F(WorkQueueTest, RateLimitedOptionTakesTheLongerOfBackoffAndAfter) {
+  auto queue = make_queue(std::make_unique<ItemExponentialFailureRateLimiter>(5ms, 1000s));
+  queue->add_with_options("ns/a", {.after = 1s, .rate_limited = true});
+  EXPECT_EQ(queue->num_requeues("ns/a"), 1);
+  clock->advance(999ms);
+  EXPECT_EQ(queue->ready_len(), 0u);
+  clock->advance(1ms);
+  EXPECT_EQ(queue->ready_len(), 1u);
+}
+
+TEST_F(WorkQueueTest, InFlightWorkIsReportedWhenScraped) {
+  auto queue = make_queue();
+  queue->add("ns/a");
+  queue->add("ns/b");
+  ASSERT_EQ(queue->get(), "ns/a");
+  clock->advance(3s);
+  ASSERT_EQ(queue->get(), "ns/b");
+  clock->advance(1s);
+  const std::string text = render_prometheus_text(registry);
+  EXPECT_NE(text.find("workqueue_unfinished_work_seconds{name=\"test\"} 5\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("workqueue_longest_running_processor_seconds{name=\"test\"} 4\n"),
+            std::string::npos);
+  queue->done("ns/a");
+  queue->done("ns/b");
+  EXPECT_NE(
+      render_prometheus_text(registry).find("workqueue_unfinished_work_seconds{name=\"test\"} 0\n"),
+      std::string::npos);
+}
+
+TEST_F(WorkQueueTest, ADestroyedQueueNoLongerCollects) {
+  auto queue = make_queue();
+  queue->add("ns/a");
+  ASSERT_EQ(queue->get(), "ns/a");
+  queue->done("ns/a");
+  queue.reset();
+  EXPECT_NO_THROW(render_prometheus_text(registry));  // would touch a dead queue otherwise
+}
+
 TEST_F(WorkQueueTest, ConcurrentWorkersNeverShareAKey) {
   auto queue = make_queue();
   constexpr int kWorkers = 4;

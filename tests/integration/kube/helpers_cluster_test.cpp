@@ -1,0 +1,82 @@
+// Owner references, finalizers and Events, checked against what the real
+// garbage collector, API server and kubectl do with them.
+#include "operator/kube/event_recorder.hpp"
+#include "operator/kube/finalizers.hpp"
+#include "operator/kube/owner_references.hpp"
+#include "tests/integration/kube/kube_cluster_test.hpp"
+
+namespace kiln::kube::testing {
+namespace {
+
+using nlohmann::json;
+
+class HelpersTest : public KubeClusterTest {};
+
+TEST_F(HelpersTest, ControllerReferenceLetsGarbageCollectorDeleteChild) {
+  auto cms = resources::config_maps();
+  auto owner = client().create(cms, config_map("owner"), ns());
+  json child = config_map("child");
+  ASSERT_TRUE(set_controller_reference(child, owner));
+  auto created = client().create(cms, child, ns());
+  EXPECT_TRUE(is_controlled_by(created, owner));
+  EXPECT_EQ(created["metadata"]["ownerReferences"][0]["blockOwnerDeletion"], true);
+
+  client().remove(cms, ns(), "owner", {PropagationPolicy::kForeground, {}, "", ""});
+  EXPECT_TRUE(eventually([&] {
+    try {
+      client().get(cms, ns(), "child");
+      return false;
+    } catch (const NotFoundError&) {
+      return true;
+    }
+  })) << "child survived its owner";
+}
+
+TEST_F(HelpersTest, FinalizerHoldsDeletionUntilRemoved) {
+  auto cms = resources::config_maps();
+  json cm = config_map("guarded");
+  add_finalizer(cm, "kiln.dev/cleanup");
+  client().create(cms, cm, ns());
+  client().remove(cms, ns(), "guarded");
+
+  auto held = client().get(cms, ns(), "guarded");  // still there, marked for deletion
+  EXPECT_TRUE(is_being_deleted(held));
+  ASSERT_TRUE(remove_finalizer(held, "kiln.dev/cleanup"));
+  client().update(cms, held);
+  EXPECT_TRUE(eventually([&] {
+    try {
+      client().get(cms, ns(), "guarded");
+      return false;
+    } catch (const NotFoundError&) {
+      return true;
+    }
+  }));
+}
+
+TEST_F(HelpersTest, EventRecorderWritesEventsAndSeries) {
+  auto cm = client().create(resources::config_maps(), config_map("subject"), ns());
+  EventRecorder recorder(shared_client(), "kiln.dev/operator", "test-instance");
+  auto ev = recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
+  ASSERT_FALSE(ev.is_null());
+  recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
+  recorder.record(cm, EventType::kNormal, "Built", "Build", "image foo:2 pushed");
+
+  auto events = client().list(resources::events(), ns())["items"];
+  ASSERT_EQ(events.size(), 2u);  // the repeat became a series, not a third object
+  json warning;
+  for (const auto& e : events) {
+    if (e["reason"] == "ImageMissing") warning = e;
+  }
+  ASSERT_FALSE(warning.is_null());
+  EXPECT_EQ(warning["type"], "Warning");
+  EXPECT_EQ(warning["regarding"]["uid"], cm["metadata"]["uid"]);
+  EXPECT_EQ(warning["regarding"]["kind"], "ConfigMap");
+  EXPECT_EQ(warning["reportingController"], "kiln.dev/operator");
+  EXPECT_EQ(warning["series"]["count"], 2);
+  // kubectl shows it among the object's events.
+  auto described = kubectl({"describe", "configmap", "subject"});
+  EXPECT_NE(described.output.find("ImageMissing"), std::string::npos) << described.output;
+}
+
+}  // namespace
+}  // namespace kiln::kube::testing

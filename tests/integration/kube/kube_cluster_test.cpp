@@ -1,0 +1,80 @@
+#include "tests/integration/kube/kube_cluster_test.hpp"
+
+#include <filesystem>
+
+#include "operator/kube/kubeconfig.hpp"
+
+namespace kiln::kube::testing {
+
+using nlohmann::json;
+using kiln::testing::run_command;
+
+void KubeClusterTest::SetUp() {
+  ClusterTest::SetUp();
+  if (HasFatalFailure()) return;
+  client_ = make_client(load_kubeconfig(cluster().var("KUBECONFIG")));
+}
+
+ResourceRef KubeClusterTest::widgets() { return {"test.kiln.dev", "v1", "widgets", "Widget", true}; }
+
+void KubeClusterTest::ensure_widget_crd() {
+  json crd = json::parse(R"({
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.test.kiln.dev"},
+    "spec": {"group": "test.kiln.dev", "scope": "Namespaced",
+      "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+      "versions": [{"name": "v1", "served": true, "storage": true,
+        "subresources": {"status": {}},
+        "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+          "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+          "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}}]}})");
+  client_->apply(resources::custom_resource_definitions(), crd, "kiln-tests");
+  ASSERT_TRUE(eventually([&] {
+    auto got = client_->get(resources::custom_resource_definitions(), "", "widgets.test.kiln.dev");
+    for (const auto& c : got.value("/status/conditions"_json_pointer, json::array())) {
+      if (c.value("type", "") == "Established" && c.value("status", "") == "True") return true;
+    }
+    return false;
+  }));
+  // Established can precede the resource being served for a moment.
+  ASSERT_TRUE(eventually([&] {
+    try {
+      client_->list(widgets(), ns());
+      return true;
+    } catch (const ApiError&) {
+      return false;
+    }
+  }));
+}
+
+std::int64_t KubeClusterTest::etcd_revision() const {
+  // key "\0" with range_end "\0": the whole keyspace; only the header is read.
+  auto r = run_command({"curl", "-sf", "-X", "POST", cluster().var("ETCD_URL") + "/v3/kv/range",
+                        "-d", R"({"key":"AA==","range_end":"AA==","limit":1,"keys_only":true})"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return std::stoll(json::parse(r.output)["header"]["revision"].get<std::string>());
+}
+
+void KubeClusterTest::compact_etcd() const {
+  auto rev = etcd_revision();
+  auto r = run_command({"curl", "-sf", "-X", "POST",
+                        cluster().var("ETCD_URL") + "/v3/kv/compaction", "-d",
+                        json{{"revision", std::to_string(rev)}, {"physical", true}}.dump()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
+void KubeClusterTest::restart_apiserver() const {
+  auto script = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
+                "cluster" / "cluster.sh";
+  auto r = run_command({script.string(), "restart-apiserver", "--dir", cluster().dir});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
+json config_map(const std::string& name, const json& data) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}, {"labels", {{"kiln.dev/test", "yes"}}}}},
+          {"data", data}};
+}
+
+}  // namespace kiln::kube::testing
