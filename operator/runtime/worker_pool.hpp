@@ -28,7 +28,8 @@ struct WorkerPoolOptions {
 
 // N threads that take keys from a WorkQueue, reconcile them and apply the
 // result to the queue (apply_reconcile_result). The queue guarantees that no
-// two workers hold the same key.
+// two workers hold the same key. The queue must outlive the pool; stop()
+// shuts the queue down for good (a demoted or stopping controller exits).
 class WorkerPool {
  public:
   WorkerPool(WorkQueue& queue, ReconcileFunction reconcile, WorkerPoolOptions options);
@@ -38,7 +39,8 @@ class WorkerPool {
 
   void start();
   // Requests stop of running reconciles, shuts the queue down, waits for
-  // in-flight reconciles to finish and joins the workers. Idempotent.
+  // in-flight reconciles to finish and joins the workers. Idempotent. Must
+  // not be called from inside a reconcile (it would wait for itself).
   void stop();
 
   // Takes one key and reconciles it on the calling thread; false once the
