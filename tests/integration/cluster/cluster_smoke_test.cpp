@@ -19,24 +19,33 @@ class ClusterSmokeTest : public ClusterTest {
     }
     return "";
   }
+
+  // Applies a Deployment of `replicas` pods labelled app=<name>, with the given
+  // container resources, and waits until all are Ready.
+  void deploy_and_wait(const std::string& name, int replicas,
+                       const json& resources = json::object()) {
+    json container = {
+        {"name", "main"}, {"image", "registry.invalid/" + name + ":1"}, {"resources", resources}};
+    json deployment = {{"apiVersion", "apps/v1"},
+                       {"kind", "Deployment"},
+                       {"metadata", {{"name", name}}},
+                       {"spec",
+                        {{"replicas", replicas},
+                         {"selector", {{"matchLabels", {{"app", name}}}}},
+                         {"template",
+                          {{"metadata", {{"labels", {{"app", name}}}}},
+                           {"spec", {{"containers", json::array({container})}}}}}}}};
+    apply(deployment.dump());  // kubectl reads JSON as well as YAML
+    ASSERT_TRUE(eventually([&] {
+      return get_json({"deployment", name}).value("/status/readyReplicas"_json_pointer, 0) ==
+             replicas;
+    })) << kubectl({"get", "pods", "-o", "wide"}).output;
+  }
 };
 
 TEST_F(ClusterSmokeTest, DeploymentPodsBecomeReadyOnKwokNodes) {
-  apply(R"(
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: registry.invalid/web:1}]
-)");
-  ASSERT_TRUE(eventually([&] {
-    return get_json({"deployment", "web"}).value("/status/readyReplicas"_json_pointer, 0) == 3;
-  })) << kubectl({"get", "pods", "-o", "wide"}).output;
+  deploy_and_wait("web", 3);
+  if (HasFatalFailure()) return;
 
   auto pods = get_json({"pods", "-l", "app=web"})["items"];
   ASSERT_EQ(pods.size(), 3u);
@@ -89,24 +98,8 @@ metadata:
 }
 
 TEST_F(ClusterSmokeTest, GpuPodIsScheduledOnlyOnGpuNodes) {
-  apply(R"(
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: gpu}
-spec:
-  replicas: 4
-  selector: {matchLabels: {app: gpu}}
-  template:
-    metadata: {labels: {app: gpu}}
-    spec:
-      containers:
-      - name: gpu
-        image: registry.invalid/gpu:1
-        resources: {limits: {nvidia.com/gpu: 1}}
-)");
-  ASSERT_TRUE(eventually([&] {
-    return get_json({"deployment", "gpu"}).value("/status/readyReplicas"_json_pointer, 0) == 4;
-  })) << kubectl({"get", "pods", "-o", "wide"}).output;
+  deploy_and_wait("gpu", 4, {{"limits", {{"nvidia.com/gpu", 1}}}});
+  if (HasFatalFailure()) return;
 
   const auto pods = get_json({"pods", "-l", "app=gpu"});
   for (const auto& pod : pods["items"]) {
