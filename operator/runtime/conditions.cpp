@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "operator/runtime/api_time.hpp"
+#include "operator/kube/api_time.hpp"
 
 namespace kiln::runtime {
 namespace {
@@ -62,7 +62,7 @@ bool set_condition(nlohmann::json& status, const Condition& condition,
                         {"status", condition.status},
                         {"reason", condition.reason},
                         {"message", condition.message},
-                        {"lastTransitionTime", format_api_time(now)}};
+                        {"lastTransitionTime", kube::format_api_time(now)}};
     if (condition.observed_generation) c["observedGeneration"] = *condition.observed_generation;
     conditions.push_back(std::move(c));
     return true;
@@ -73,10 +73,10 @@ bool set_condition(nlohmann::json& status, const Condition& condition,
   const auto old_status = c.find("status");
   if (old_status == c.end() || *old_status != condition.status) {
     c["status"] = condition.status;
-    c["lastTransitionTime"] = format_api_time(now);
+    c["lastTransitionTime"] = kube::format_api_time(now);
     changed = true;
   } else if (!c.contains("lastTransitionTime")) {
-    c["lastTransitionTime"] = format_api_time(now);
+    c["lastTransitionTime"] = kube::format_api_time(now);
     changed = true;
   }
   set_field(c, "reason", condition.reason, changed);

@@ -1,6 +1,6 @@
 #include "operator/runtime/lease_lock.hpp"
 
-#include "operator/runtime/api_time.hpp"
+#include "operator/kube/api_time.hpp"
 
 namespace kiln::runtime {
 namespace {
@@ -9,7 +9,7 @@ std::optional<std::chrono::system_clock::time_point> time_field(const nlohmann::
                                                                 const char* key) {
   auto it = spec.find(key);
   if (it == spec.end() || !it->is_string()) return std::nullopt;
-  return parse_api_time(it->get_ref<const std::string&>());
+  return kube::parse_api_time(it->get_ref<const std::string&>());
 }
 
 int int_field(const nlohmann::json& spec, const char* key) {
@@ -23,8 +23,8 @@ nlohmann::json lease_spec_from_record(const LeaderElectionRecord& record) {
   nlohmann::json spec = {{"holderIdentity", record.holder_identity},
                          {"leaseDurationSeconds", record.lease_duration_seconds},
                          {"leaseTransitions", record.lease_transitions}};
-  if (record.acquire_time) spec["acquireTime"] = format_api_micro_time(*record.acquire_time);
-  if (record.renew_time) spec["renewTime"] = format_api_micro_time(*record.renew_time);
+  if (record.acquire_time) spec["acquireTime"] = kube::format_api_micro_time(*record.acquire_time);
+  if (record.renew_time) spec["renewTime"] = kube::format_api_micro_time(*record.renew_time);
   return spec;
 }
 

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "operator/runtime/api_time.hpp"
+#include "operator/kube/api_time.hpp"
 #include "tests/unit/runtime/in_memory_lease_store.hpp"
 
 namespace kiln::runtime {
@@ -51,7 +51,7 @@ TEST_F(LeaderElectorTest, FirstCandidateCreatesTheLease) {
   EXPECT_EQ(lease()["holderIdentity"], "a");
   EXPECT_EQ(lease()["leaseDurationSeconds"], 15);
   EXPECT_EQ(lease()["leaseTransitions"], 0);
-  EXPECT_EQ(lease()["acquireTime"], format_api_micro_time(clock->wall_now()));
+  EXPECT_EQ(lease()["acquireTime"], kube::format_api_micro_time(clock->wall_now()));
   EXPECT_EQ(lease()["renewTime"], lease()["acquireTime"]);
   EXPECT_EQ(a.elector.observed_leader(), "a");
 }
@@ -68,7 +68,7 @@ TEST_F(LeaderElectorTest, OthersTakeOverOnlyAfterTheLeaseExpires) {
   ASSERT_TRUE(b.elector.try_acquire_or_renew());
   EXPECT_EQ(lease()["holderIdentity"], "b");
   EXPECT_EQ(lease()["leaseTransitions"], 1);
-  EXPECT_EQ(lease()["acquireTime"], format_api_micro_time(clock->wall_now()));
+  EXPECT_EQ(lease()["acquireTime"], kube::format_api_micro_time(clock->wall_now()));
   EXPECT_FALSE(a.elector.try_acquire_or_renew());  // now a waits
 }
 
@@ -84,7 +84,7 @@ TEST_F(LeaderElectorTest, RenewingKeepsOtherCandidatesWaiting) {
     ASSERT_FALSE(b.elector.try_acquire_or_renew()) << i;
   }
   EXPECT_EQ(lease()["acquireTime"], acquired);
-  EXPECT_EQ(lease()["renewTime"], format_api_micro_time(clock->wall_now()));
+  EXPECT_EQ(lease()["renewTime"], kube::format_api_micro_time(clock->wall_now()));
   EXPECT_EQ(lease()["leaseTransitions"], 0);
 }
 
@@ -111,7 +111,7 @@ TEST_F(LeaderElectorTest, ReleaseLetsTheNextCandidateTakeOverAtOnce) {
   EXPECT_EQ(lease()["holderIdentity"], "");
   EXPECT_EQ(lease()["leaseDurationSeconds"], 1);
   EXPECT_EQ(lease()["leaseTransitions"], 0);
-  EXPECT_EQ(lease()["renewTime"], format_api_micro_time(clock->wall_now()));
+  EXPECT_EQ(lease()["renewTime"], kube::format_api_micro_time(clock->wall_now()));
   ASSERT_TRUE(b.elector.try_acquire_or_renew());  // no 15 s wait
   EXPECT_EQ(lease()["holderIdentity"], "b");
   EXPECT_EQ(lease()["leaseTransitions"], 1);
@@ -190,7 +190,7 @@ TEST_F(LeaderElectorTest, RunLeadsUntilStoppedThenReleasesAfterStoppedLeading) {
     clock->advance(2s);
   }
   clock->await_waiters(1, true);
-  EXPECT_EQ(lease()["renewTime"], format_api_micro_time(clock->wall_now()));
+  EXPECT_EQ(lease()["renewTime"], kube::format_api_micro_time(clock->wall_now()));
   stop.request_stop();
   runner.join();
 

@@ -1,8 +1,8 @@
-#include "operator/runtime/api_time.hpp"
+#include "operator/kube/api_time.hpp"
 
 #include <cstdio>
 
-namespace kiln::runtime {
+namespace kiln::kube {
 namespace {
 
 using namespace std::chrono;
@@ -105,4 +105,4 @@ std::optional<system_clock::time_point> parse_api_time(std::string_view s) {
   return time_point_cast<system_clock::duration>(local - offset);
 }
 
-}  // namespace kiln::runtime
+}  // namespace kiln::kube

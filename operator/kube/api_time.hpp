@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace kiln::runtime {
+namespace kiln::kube {
 
 // metav1.Time: RFC 3339 in UTC with whole seconds, "2006-01-02T15:04:05Z"
 // (condition lastTransitionTime, creationTimestamp).
@@ -19,4 +19,4 @@ std::string format_api_micro_time(std::chrono::system_clock::time_point t);
 // length, "Z" or a numeric offset. nullopt when malformed.
 std::optional<std::chrono::system_clock::time_point> parse_api_time(std::string_view text);
 
-}  // namespace kiln::runtime
+}  // namespace kiln::kube
