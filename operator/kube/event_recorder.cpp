@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "operator/kube/resource_ref.hpp"
@@ -17,9 +18,9 @@ std::string micro_time_now() {
   gmtime_r(&t, &tm);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[80];
-  std::snprintf(out, sizeof out, "%s.%06ldZ", buf, static_cast<long>(micros));
-  return out;
+  std::string frac = std::to_string(micros);
+  return std::string(buf) + "." + std::string(6 - std::min<std::size_t>(6, frac.size()), '0') +
+         frac + "Z";
 }
 
 namespace {

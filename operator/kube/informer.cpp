@@ -19,7 +19,9 @@ Informer::Informer(std::shared_ptr<RestClient> client, ResourceRef resource,
       watcher_(std::move(client), std::move(resource), options_.watch,
                [this](WatcherEvent&& ev) { on_watcher_event(std::move(ev)); }) {}
 
-Informer::~Informer() { stop(); }
+Informer::~Informer() {
+  stop();
+}
 
 ObjectPtr Informer::freeze(nlohmann::json&& object) const {
   if (options_.transform) options_.transform(object);
@@ -44,9 +46,12 @@ void Informer::on_watcher_event(WatcherEvent&& ev) {
       auto delta = cache_.replace(std::move(objects));
       ++lists_applied_;
       for (const auto& h : handlers_) {
-        if (h.on_delete) for (const auto& o : delta.deleted) h.on_delete(o);
-        if (h.on_add) for (const auto& o : delta.added) h.on_add(o);
-        if (h.on_update) for (const auto& [a, b] : delta.updated) h.on_update(a, b);
+        if (h.on_delete)
+          for (const auto& o : delta.deleted) h.on_delete(o);
+        if (h.on_add)
+          for (const auto& o : delta.added) h.on_add(o);
+        if (h.on_update)
+          for (const auto& [a, b] : delta.updated) h.on_update(a, b);
       }
       if (!synced_.exchange(true)) {
         std::lock_guard sg(sync_mu_);

@@ -47,7 +47,9 @@ class Informer {
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
 
-  void add_index(std::string name, IndexFunc fn) { cache_.add_index(std::move(name), std::move(fn)); }
+  void add_index(std::string name, IndexFunc fn) {
+    cache_.add_index(std::move(name), std::move(fn));
+  }
   // A handler added after start() first receives an add for every cached object.
   void add_handler(EventHandler handler);
 

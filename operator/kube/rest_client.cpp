@@ -78,10 +78,14 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 const char* patch_content_type(PatchType t) {
   switch (t) {
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
-    case PatchType::kApply: return "application/apply-patch+yaml";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
+    case PatchType::kApply:
+      return "application/apply-patch+yaml";
   }
   return "application/merge-patch+json";
 }
@@ -230,8 +234,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
 
   // TLS material is passed as in-memory PEM blobs (copied by libcurl).
   if (!config_.ca_pem.empty()) {
-    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(),
-                   CURL_BLOB_COPY};
+    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(), CURL_BLOB_COPY};
     curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
   }
   if (!config_.client_cert_pem.empty()) {
@@ -316,8 +319,7 @@ nlohmann::json RestClient::get(const ResourceRef& r, std::string_view ns, std::s
   return call({"GET", r.path(ns, name), {}, {}, {}});
 }
 
-nlohmann::json RestClient::list(const ResourceRef& r, std::string_view ns,
-                                const ListOptions& o) {
+nlohmann::json RestClient::list(const ResourceRef& r, std::string_view ns, const ListOptions& o) {
   Query q;
   if (!o.label_selector.empty()) q.emplace_back("labelSelector", o.label_selector);
   if (!o.field_selector.empty()) q.emplace_back("fieldSelector", o.field_selector);
@@ -372,14 +374,21 @@ nlohmann::json RestClient::update_status(const ResourceRef& r, const nlohmann::j
   return call(put_request(r, object, field_manager, "status", config_.default_namespace));
 }
 
-nlohmann::json RestClient::remove(const ResourceRef& r, std::string_view ns,
-                                  std::string_view name, const DeleteOptions& o) {
+nlohmann::json RestClient::remove(const ResourceRef& r, std::string_view ns, std::string_view name,
+                                  const DeleteOptions& o) {
   nlohmann::json body = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
   switch (o.propagation) {
-    case PropagationPolicy::kDefault: break;
-    case PropagationPolicy::kForeground: body["propagationPolicy"] = "Foreground"; break;
-    case PropagationPolicy::kBackground: body["propagationPolicy"] = "Background"; break;
-    case PropagationPolicy::kOrphan: body["propagationPolicy"] = "Orphan"; break;
+    case PropagationPolicy::kDefault:
+      break;
+    case PropagationPolicy::kForeground:
+      body["propagationPolicy"] = "Foreground";
+      break;
+    case PropagationPolicy::kBackground:
+      body["propagationPolicy"] = "Background";
+      break;
+    case PropagationPolicy::kOrphan:
+      body["propagationPolicy"] = "Orphan";
+      break;
   }
   if (o.grace_period_seconds) body["gracePeriodSeconds"] = *o.grace_period_seconds;
   if (!o.precondition_uid.empty()) body["preconditions"]["uid"] = o.precondition_uid;

@@ -116,7 +116,11 @@ data: {k: v}
   client().remove(cms, ns(), "pre-2");
 
   ASSERT_TRUE(eventually([&] { return rec.saw("delete pre-2") && rec.saw("update pre-1"); }, 30s));
-  EXPECT_TRUE(eventually([&] { return inf.cache().by_controller(owner["metadata"]["uid"].get<std::string>()).size() == 1; }, 30s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return inf.cache().by_controller(owner["metadata"]["uid"].get<std::string>()).size() == 1;
+      },
+      30s));
   EXPECT_EQ(inf.cache().get(ns(), "pre-2"), nullptr);
   EXPECT_EQ((*inf.cache().get(ns(), "pre-1"))["data"]["x"], "y");
   EXPECT_EQ(inf.cache().by_namespace(ns()).size(), inf.cache().size());
@@ -143,12 +147,15 @@ TEST_F(InformerTest, CustomIndex) {
   client().create(cms, config_map("a", {{"model", "iris"}}), ns());
   client().create(cms, config_map("b", {{"model", "iris"}}), ns());
   client().create(cms, config_map("c", {{"model", "mnist"}}), ns());
-  EXPECT_TRUE(eventually([&] { return inf.cache().by_index("by-model", "iris").size() == 2; }, 30s));
+  EXPECT_TRUE(
+      eventually([&] { return inf.cache().by_index("by-model", "iris").size() == 2; }, 30s));
   client().patch(cms, ns(), "b", PatchType::kMerge, {{"data", {{"model", "mnist"}}}});
-  EXPECT_TRUE(eventually([&] {
-    return inf.cache().by_index("by-model", "iris").size() == 1 &&
-           inf.cache().by_index("by-model", "mnist").size() == 2;
-  }, 30s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return inf.cache().by_index("by-model", "iris").size() == 1 &&
+               inf.cache().by_index("by-model", "mnist").size() == 2;
+      },
+      30s));
 }
 
 TEST_F(InformerTest, WatchSurvivesApiserverRestart) {
@@ -196,13 +203,16 @@ TEST_F(InformerTest, WatchFromCompactedVersionIsGone) {
   std::atomic<bool> stop{false};
   bool gone = false;
   try {
-    client().watch(cms, ns(), {rv, "", "", true, 5}, [&](std::string_view chunk) {
-      decoder.feed(chunk, [&](WatchEvent&& ev) {
-        if (ev.type == WatchEventType::kError) gone = ev.object.value("code", 0) == 410;
-        m.on_watch_event(std::move(ev));
-      });
-      return m.state() == WatchStateMachine::State::kWatching;
-    }, &stop);
+    client().watch(
+        cms, ns(), {rv, "", "", true, 5},
+        [&](std::string_view chunk) {
+          decoder.feed(chunk, [&](WatchEvent&& ev) {
+            if (ev.type == WatchEventType::kError) gone = ev.object.value("code", 0) == 410;
+            m.on_watch_event(std::move(ev));
+          });
+          return m.state() == WatchStateMachine::State::kWatching;
+        },
+        &stop);
   } catch (const GoneError& e) {
     gone = true;
     m.on_watch_failed(e.code());

@@ -6,8 +6,8 @@
 
 namespace kiln::kube::testing {
 
-using nlohmann::json;
 using kiln::testing::run_command;
+using nlohmann::json;
 
 void KubeClusterTest::SetUp() {
   ClusterTest::SetUp();
@@ -15,7 +15,9 @@ void KubeClusterTest::SetUp() {
   client_ = make_client(load_kubeconfig(cluster().var("KUBECONFIG")));
 }
 
-ResourceRef KubeClusterTest::widgets() { return {"test.kiln.dev", "v1", "widgets", "Widget", true}; }
+ResourceRef KubeClusterTest::widgets() {
+  return {"test.kiln.dev", "v1", "widgets", "Widget", true};
+}
 
 void KubeClusterTest::ensure_widget_crd() {
   json crd = json::parse(R"({
@@ -57,9 +59,9 @@ std::int64_t KubeClusterTest::etcd_revision() const {
 
 void KubeClusterTest::compact_etcd() const {
   auto rev = etcd_revision();
-  auto r = run_command({"curl", "-sf", "-X", "POST",
-                        cluster().var("ETCD_URL") + "/v3/kv/compaction", "-d",
-                        json{{"revision", std::to_string(rev)}, {"physical", true}}.dump()});
+  auto r =
+      run_command({"curl", "-sf", "-X", "POST", cluster().var("ETCD_URL") + "/v3/kv/compaction",
+                   "-d", json{{"revision", std::to_string(rev)}, {"physical", true}}.dump()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 
