@@ -1,5 +1,7 @@
 #include "operator/kube/informer.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace kiln::kube {
 
 void strip_for_cache(nlohmann::json& object) {
@@ -37,6 +39,16 @@ void Informer::add_handler(EventHandler handler) {
 }
 
 void Informer::on_watcher_event(WatcherEvent&& ev) {
+  try {
+    dispatch(std::move(ev));
+  } catch (const std::exception& e) {
+    // A failing handler must not tear down the watch: the cache is already
+    // updated, and a level-triggered controller recovers on its next event.
+    spdlog::error("informer {}: event handler failed: {}", resource_.resource, e.what());
+  }
+}
+
+void Informer::dispatch(WatcherEvent&& ev) {
   std::lock_guard g(handlers_mu_);
   switch (ev.type) {
     case WatcherEvent::Type::kRestarted: {

@@ -24,7 +24,9 @@ namespace kiln::kube {
 void strip_for_cache(nlohmann::json& object);
 
 // Handlers run on the informer's thread, one event at a time, after the cache
-// already reflects the change. Any may be left empty.
+// already reflects the change; they should be quick (enqueue a key), since the
+// watch stream waits for them. Any may be left empty. An exception from a
+// handler is logged and does not stop the informer.
 struct EventHandler {
   std::function<void(const ObjectPtr&)> on_add;
   std::function<void(const ObjectPtr& old_obj, const ObjectPtr& new_obj)> on_update;
@@ -69,6 +71,7 @@ class Informer {
 
  private:
   void on_watcher_event(WatcherEvent&& ev);
+  void dispatch(WatcherEvent&& ev);
   ObjectPtr freeze(nlohmann::json&& object) const;
 
   ResourceRef resource_;

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <array>
+#include <exception>
 #include <cctype>
 #include <mutex>
 #include <thread>
@@ -23,6 +24,9 @@ struct TransferContext {
   const ChunkSink* sink = nullptr;
   const std::atomic<bool>* stop = nullptr;
   bool stopped_by_caller = false;
+  // An exception from the sink must not unwind through libcurl's C frames:
+  // it is parked here and rethrown once curl_easy_perform returns.
+  std::exception_ptr sink_error;
 };
 
 size_t on_write(char* data, size_t size, size_t n, void* user) {
@@ -37,8 +41,13 @@ size_t on_write(char* data, size_t size, size_t n, void* user) {
       ctx->stopped_by_caller = true;
       return 0;
     }
-    if (!(*ctx->sink)(std::string_view(data, len))) {
-      ctx->stopped_by_caller = true;
+    try {
+      if (!(*ctx->sink)(std::string_view(data, len))) {
+        ctx->stopped_by_caller = true;
+        return 0;
+      }
+    } catch (...) {
+      ctx->sink_error = std::current_exception();
       return 0;
     }
     return len;
@@ -190,7 +199,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
     sep = '&';
   }
   HttpResponse resp;
-  TransferContext ctx{h, &resp, sink, stop, false};
+  TransferContext ctx{h, &resp, sink, stop, false, nullptr};
 
   auto& headers = releaser.headers;
   headers = curl_slist_append(headers, "Accept: application/json");
@@ -257,6 +266,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   }
 
   CURLcode rc = curl_easy_perform(h);
+  if (ctx.sink_error) std::rethrow_exception(ctx.sink_error);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
   long version = 0;
   curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
