@@ -3,8 +3,8 @@
 #include <curl/curl.h>
 
 #include <array>
-#include <exception>
 #include <cctype>
+#include <exception>
 #include <mutex>
 #include <thread>
 

@@ -191,7 +191,9 @@ TEST_F(InformerTest, WatchFromCompactedVersionIsGone) {
   auto rv = client().list(cms, ns())["metadata"]["resourceVersion"].get<std::string>();
   for (int i = 0; i < 3; ++i) client().create(cms, config_map("y" + std::to_string(i)), ns());
   compact_etcd();
-  restart_apiserver();  // the fresh watch cache starts after the compaction, too
+  // kube-apiserver's watch cache would still serve the old version from
+  // memory; once restarted, its history starts after the compaction.
+  restart_apiserver();
   if (HasFatalFailure()) return;
 
   // Either the request is refused with 410, or the stream's first event is an
