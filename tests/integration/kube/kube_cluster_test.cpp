@@ -70,6 +70,30 @@ void KubeClusterTest::restart_apiserver() const {
                 "cluster" / "cluster.sh";
   auto r = run_command({script.string(), "restart-apiserver", "--dir", cluster().dir});
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The other components reconnect with client-go's backoff (up to 30 s plus
+  // jitter). Wait until the controller-manager works again — a new namespace
+  // gets its default service account — so later tests find a whole cluster.
+  const std::string kubectl_bin = cluster().var("KUBECTL");
+  const std::string kubeconfig = cluster().var("KUBECONFIG");
+  const std::string probe = ns() + "-probe";
+  ASSERT_TRUE(eventually(
+      [&] {
+        return run_command({kubectl_bin, "--kubeconfig", kubeconfig, "create", "namespace", probe})
+                       .exit_code == 0 ||
+               run_command({kubectl_bin, "--kubeconfig", kubeconfig, "get", "namespace", probe})
+                       .exit_code == 0;
+      },
+      std::chrono::seconds(60)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return run_command({kubectl_bin, "--kubeconfig", kubeconfig, "-n", probe, "get",
+                            "serviceaccount", "default"})
+                   .exit_code == 0;
+      },
+      std::chrono::seconds(180)))
+      << "controller-manager did not recover after the kube-apiserver restart";
+  run_command(
+      {kubectl_bin, "--kubeconfig", kubeconfig, "delete", "namespace", probe, "--wait=false"});
 }
 
 json config_map(const std::string& name, const json& data) {
