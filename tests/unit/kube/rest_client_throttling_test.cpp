@@ -3,73 +3,14 @@
 // everything the real API server does is covered by the cluster tests).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast.hpp>
-#include <functional>
-#include <thread>
-
 #include "operator/kube/rest_client.hpp"
+#include "tests/unit/kube/scripted_server.hpp"
 
 namespace kiln::kube {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
-// Serves each request with `answer(n)` where n counts requests from 0.
-class ScriptedServer {
- public:
-  using Answer = std::function<http::response<http::string_body>(int n)>;
-  explicit ScriptedServer(Answer answer)
-      : answer_(std::move(answer)), acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ScriptedServer() {
-    stopping_ = true;
-    // Unblock accept() with a throwaway connection.
-    try {
-      tcp::socket s(io_);
-      s.connect(acceptor_.local_endpoint());
-    } catch (...) {
-    }
-    thread_.join();
-  }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
-  }
-  int requests() const { return count_.load(); }
-
- private:
-  void serve() {
-    while (!stopping_) {
-      tcp::socket sock(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(sock, ec);
-      if (ec || stopping_) return;
-      beast::flat_buffer buf;
-      for (;;) {  // keep-alive: many requests per connection
-        http::request<http::string_body> req;
-        http::read(sock, buf, req, ec);
-        if (ec) break;
-        auto res = answer_(count_++);
-        res.version(11);
-        res.keep_alive(true);
-        res.prepare_payload();
-        http::write(sock, res, ec);
-        if (ec) break;
-      }
-    }
-  }
-  Answer answer_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<int> count_{0};
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
-};
+using testing::ScriptedServer;
+namespace http = testing::http;
 
 http::response<http::string_body> throttled(const char* retry_after) {
   http::response<http::string_body> r{http::status::too_many_requests, 11};
@@ -94,7 +35,7 @@ ClientConfig config_for(const ScriptedServer& s) {
 }
 
 TEST(RestClientThrottling, RetriesAfterTooManyRequests) {
-  ScriptedServer server([](int n) { return n < 2 ? throttled("0") : ok(); });
+  ScriptedServer server([](int n, const std::string&) { return n < 2 ? throttled("0") : ok(); });
   RestClient client(config_for(server));
   auto got = client.get(resources::config_maps(), "ns", "x");
   EXPECT_EQ(got["metadata"]["name"], "x");
@@ -102,7 +43,7 @@ TEST(RestClientThrottling, RetriesAfterTooManyRequests) {
 }
 
 TEST(RestClientThrottling, GivesUpWithTypedErrorCarryingRetryAfter) {
-  ScriptedServer server([](int) { return throttled("0"); });
+  ScriptedServer server([](int, const std::string&) { return throttled("0"); });
   RestClient client(config_for(server));
   client.max_throttle_retries = 2;
   try {
@@ -118,7 +59,8 @@ TEST(RestClientThrottling, GivesUpWithTypedErrorCarryingRetryAfter) {
 
 TEST(RestClientThrottling, RetryAfterIsCappedByTheClient) {
   // The server asks for an hour; the client waits at most max_retry_after (0 here).
-  ScriptedServer server([](int n) { return n == 0 ? throttled("3600") : ok(); });
+  ScriptedServer server(
+      [](int n, const std::string&) { return n == 0 ? throttled("3600") : ok(); });
   RestClient client(config_for(server));
   client.max_retry_after = std::chrono::seconds(0);
   EXPECT_EQ(client.get(resources::config_maps(), "ns", "x")["metadata"]["name"], "x");
@@ -128,7 +70,7 @@ TEST(RestClientThrottling, RetryAfterIsCappedByTheClient) {
 TEST(RestClient, ConnectionRefusedIsATransportError) {
   ClientConfig c;
   {
-    ScriptedServer server([](int) { return ok(); });
+    ScriptedServer server([](int, const std::string&) { return ok(); });
     c.server = server.url();
   }  // the port is closed now
   RestClient client(c);
@@ -136,7 +78,7 @@ TEST(RestClient, ConnectionRefusedIsATransportError) {
 }
 
 TEST(RestClient, ReusesTheConnectionAcrossRequests) {
-  ScriptedServer server([](int) { return ok(); });
+  ScriptedServer server([](int, const std::string&) { return ok(); });
   RestClient client(config_for(server));
   long opened = 0;
   for (int i = 0; i < 5; ++i)
