@@ -215,7 +215,11 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_USERAGENT, config_.user_agent.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  // A watch can be quiet for minutes; keepalive probes notice a peer that
+  // vanished without closing (a killed apiserver, a dropped NAT entry).
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 10L);
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_write);
