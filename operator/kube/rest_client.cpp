@@ -277,12 +277,15 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   resp.protocol = version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : "HTTP/1.1";
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &resp.new_connections);
   if (rc != CURLE_OK && !ctx.stopped_by_caller) {
+    const bool cut_short = rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR ||
+                           rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 ||
+                           rc == CURLE_GOT_NOTHING;
     // A stream the server cut after a 2xx is an ordinary end of a watch.
-    if (sink != nullptr && resp.status >= 200 && resp.status < 300 &&
-        (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_HTTP2_STREAM ||
-         rc == CURLE_HTTP2 || rc == CURLE_GOT_NOTHING)) {
-      return resp;
-    }
+    if (cut_short && sink != nullptr && resp.status >= 200 && resp.status < 300) return resp;
+    // An error status whose body was cut (the API server rejects an
+    // unauthenticated request before reading its body and resets the HTTP/2
+    // stream) is still that error: the status code is what matters.
+    if (cut_short && resp.status >= 300) return resp;
     throw TransportError(std::string(req.method) + " " + url + ": " + curl_easy_strerror(rc));
   }
   return resp;
