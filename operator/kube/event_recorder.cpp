@@ -2,26 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <ctime>
 
+#include "operator/kube/api_time.hpp"
 #include "operator/kube/resource_ref.hpp"
 
 namespace kiln::kube {
-
-std::string micro_time_now() {
-  auto now = std::chrono::system_clock::now();
-  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - secs).count();
-  std::time_t t = std::chrono::system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string frac = std::to_string(micros);
-  return std::string(buf) + "." + std::string(6 - std::min<std::size_t>(6, frac.size()), '0') +
-         frac + "Z";
-}
 
 namespace {
 
@@ -62,7 +48,9 @@ nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType 
       s.count += 1;
       s.last = now;
       nlohmann::json patch = {
-          {"series", {{"count", s.count}, {"lastObservedTime", micro_time_now()}}}};
+          {"series",
+           {{"count", s.count},
+            {"lastObservedTime", format_api_micro_time(std::chrono::system_clock::now())}}}};
       std::string ev_ns = s.ns, ev_name = s.name;
       lock.unlock();
       return client_->patch(resources::events(), ev_ns, ev_name, PatchType::kMerge, patch);
@@ -78,7 +66,7 @@ nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType 
         {"apiVersion", "events.k8s.io/v1"},
         {"kind", "Event"},
         {"metadata", {{"name", event_name(m.value("name", "object"))}, {"namespace", ns}}},
-        {"eventTime", micro_time_now()},
+        {"eventTime", format_api_micro_time(std::chrono::system_clock::now())},
         {"reportingController", controller_},
         {"reportingInstance", instance_},
         {"action", action},

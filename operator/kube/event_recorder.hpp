@@ -46,7 +46,5 @@ class EventRecorder {
   std::map<Key, Seen> seen_;
 };
 
-// An RFC 3339 timestamp with microseconds (metav1.MicroTime).
-std::string micro_time_now();
 
 }  // namespace kiln::kube
