@@ -278,8 +278,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &resp.new_connections);
   if (rc != CURLE_OK && !ctx.stopped_by_caller) {
     const bool cut_short = rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR ||
-                           rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 ||
-                           rc == CURLE_GOT_NOTHING;
+                           rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 || rc == CURLE_GOT_NOTHING;
     // A stream the server cut after a 2xx is an ordinary end of a watch.
     if (cut_short && sink != nullptr && resp.status >= 200 && resp.status < 300) return resp;
     // An error status whose body was cut (the API server rejects an
