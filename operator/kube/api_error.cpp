@@ -23,20 +23,34 @@ std::optional<std::chrono::seconds> parse_retry_after(const std::string& value) 
 
 std::string default_reason(int code) {
   switch (code) {
-    case 400: return "BadRequest";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 415: return "UnsupportedMediaType";
-    case 422: return "Invalid";
-    case 429: return "TooManyRequests";
-    case 500: return "InternalError";
-    case 503: return "ServiceUnavailable";
-    case 504: return "Timeout";
-    default: return "";
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 415:
+      return "UnsupportedMediaType";
+    case 422:
+      return "Invalid";
+    case 429:
+      return "TooManyRequests";
+    case 500:
+      return "InternalError";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "Timeout";
+    default:
+      return "";
   }
 }
 
@@ -77,20 +91,28 @@ ApiStatus parse_api_status(int http_code, const std::string& body,
   return s;
 }
 
-ApiError::ApiError(ApiStatus status) : std::runtime_error(what_of(status)), status_(std::move(status)) {}
+ApiError::ApiError(ApiStatus status)
+    : std::runtime_error(what_of(status)), status_(std::move(status)) {}
 
 void throw_api_error(ApiStatus s) {
   switch (s.code) {
-    case 401: throw UnauthorizedError(std::move(s));
-    case 403: throw ForbiddenError(std::move(s));
-    case 404: throw NotFoundError(std::move(s));
+    case 401:
+      throw UnauthorizedError(std::move(s));
+    case 403:
+      throw ForbiddenError(std::move(s));
+    case 404:
+      throw NotFoundError(std::move(s));
     case 409:
       if (s.reason == "AlreadyExists") throw AlreadyExistsError(std::move(s));
       throw ConflictError(std::move(s));
-    case 410: throw GoneError(std::move(s));
-    case 422: throw InvalidError(std::move(s));
-    case 429: throw TooManyRequestsError(std::move(s));
-    default: throw ApiError(std::move(s));
+    case 410:
+      throw GoneError(std::move(s));
+    case 422:
+      throw InvalidError(std::move(s));
+    case 429:
+      throw TooManyRequestsError(std::move(s));
+    default:
+      throw ApiError(std::move(s));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "operator/kube/informer.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace kiln::kube {
 
 void strip_for_cache(nlohmann::json& object) {
@@ -19,7 +21,9 @@ Informer::Informer(std::shared_ptr<RestClient> client, ResourceRef resource,
       watcher_(std::move(client), std::move(resource), options_.watch,
                [this](WatcherEvent&& ev) { on_watcher_event(std::move(ev)); }) {}
 
-Informer::~Informer() { stop(); }
+Informer::~Informer() {
+  stop();
+}
 
 ObjectPtr Informer::freeze(nlohmann::json&& object) const {
   if (options_.transform) options_.transform(object);
@@ -35,6 +39,16 @@ void Informer::add_handler(EventHandler handler) {
 }
 
 void Informer::on_watcher_event(WatcherEvent&& ev) {
+  try {
+    dispatch(std::move(ev));
+  } catch (const std::exception& e) {
+    // A failing handler must not tear down the watch: the cache is already
+    // updated, and a level-triggered controller recovers on its next event.
+    spdlog::error("informer {}: event handler failed: {}", resource_.resource, e.what());
+  }
+}
+
+void Informer::dispatch(WatcherEvent&& ev) {
   std::lock_guard g(handlers_mu_);
   switch (ev.type) {
     case WatcherEvent::Type::kRestarted: {
@@ -44,9 +58,12 @@ void Informer::on_watcher_event(WatcherEvent&& ev) {
       auto delta = cache_.replace(std::move(objects));
       ++lists_applied_;
       for (const auto& h : handlers_) {
-        if (h.on_delete) for (const auto& o : delta.deleted) h.on_delete(o);
-        if (h.on_add) for (const auto& o : delta.added) h.on_add(o);
-        if (h.on_update) for (const auto& [a, b] : delta.updated) h.on_update(a, b);
+        if (h.on_delete)
+          for (const auto& o : delta.deleted) h.on_delete(o);
+        if (h.on_add)
+          for (const auto& o : delta.added) h.on_add(o);
+        if (h.on_update)
+          for (const auto& [a, b] : delta.updated) h.on_update(a, b);
       }
       if (!synced_.exchange(true)) {
         std::lock_guard sg(sync_mu_);

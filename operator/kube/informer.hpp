@@ -24,7 +24,9 @@ namespace kiln::kube {
 void strip_for_cache(nlohmann::json& object);
 
 // Handlers run on the informer's thread, one event at a time, after the cache
-// already reflects the change. Any may be left empty.
+// already reflects the change; they should be quick (enqueue a key), since the
+// watch stream waits for them. Any may be left empty. An exception from a
+// handler is logged and does not stop the informer.
 struct EventHandler {
   std::function<void(const ObjectPtr&)> on_add;
   std::function<void(const ObjectPtr& old_obj, const ObjectPtr& new_obj)> on_update;
@@ -47,7 +49,9 @@ class Informer {
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
 
-  void add_index(std::string name, IndexFunc fn) { cache_.add_index(std::move(name), std::move(fn)); }
+  void add_index(std::string name, IndexFunc fn) {
+    cache_.add_index(std::move(name), std::move(fn));
+  }
   // A handler added after start() first receives an add for every cached object.
   void add_handler(EventHandler handler);
 
@@ -67,6 +71,7 @@ class Informer {
 
  private:
   void on_watcher_event(WatcherEvent&& ev);
+  void dispatch(WatcherEvent&& ev);
   ObjectPtr freeze(nlohmann::json&& object) const;
 
   ResourceRef resource_;

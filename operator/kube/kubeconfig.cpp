@@ -78,7 +78,8 @@ ClientConfig parse_kubeconfig(const std::string& yaml_text, const std::string& b
                               const std::string& context) {
   YAML::Node root = YAML::Load(yaml_text);
   std::string ctx_name = context.empty() ? str(root, "current-context") : context;
-  if (ctx_name.empty()) throw std::runtime_error("kubeconfig: no context given and no current-context");
+  if (ctx_name.empty())
+    throw std::runtime_error("kubeconfig: no context given and no current-context");
   YAML::Node ctx = find_named(root, "contexts", "context", ctx_name);
   YAML::Node cluster = find_named(root, "clusters", "cluster", str(ctx, "cluster"));
 

@@ -48,13 +48,25 @@ ObjectCache::ObjectCache() {
   indexes_[std::string(kControllerOwnerIndex)].fn = index_by_controller_owner;
 }
 
-void ObjectCache::index_locked(const std::string& key, const nlohmann::json& object) {
+ObjectCache::Packed ObjectCache::pack(const nlohmann::json& object) {
+  std::string bytes;
+  nlohmann::json::to_msgpack(object, bytes);
+  bytes.shrink_to_fit();
+  return std::make_shared<const std::string>(std::move(bytes));
+}
+
+ObjectPtr ObjectCache::unpack(const Packed& packed) {
+  if (!packed) return nullptr;
+  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(*packed));
+}
+
+void ObjectCache::index_locked(const std::string* key, const nlohmann::json& object) {
   for (auto& [_, index] : indexes_) {
     for (auto& v : index.fn(object)) index.values[std::move(v)].insert(key);
   }
 }
 
-void ObjectCache::unindex_locked(const std::string& key, const nlohmann::json& object) {
+void ObjectCache::unindex_locked(const std::string* key, const nlohmann::json& object) {
   for (auto& [_, index] : indexes_) {
     for (const auto& v : index.fn(object)) {
       auto it = index.values.find(v);
@@ -70,15 +82,20 @@ void ObjectCache::add_index(std::string name, IndexFunc fn) {
   Index& index = indexes_[name];
   index.fn = std::move(fn);
   index.values.clear();
-  for (const auto& [key, obj] : objects_) {
-    for (auto& v : index.fn(*obj)) index.values[std::move(v)].insert(key);
+  for (const auto& [key, packed] : objects_) {
+    for (auto& v : index.fn(*unpack(packed))) index.values[std::move(v)].insert(&key);
   }
 }
 
 ObjectPtr ObjectCache::get(const std::string& key) const {
-  std::shared_lock lock(mu_);
-  auto it = objects_.find(key);
-  return it == objects_.end() ? nullptr : it->second;
+  Packed packed;
+  {
+    std::shared_lock lock(mu_);
+    auto it = objects_.find(key);
+    if (it == objects_.end()) return nullptr;
+    packed = it->second;
+  }
+  return unpack(packed);  // decoded outside the lock
 }
 
 ObjectPtr ObjectCache::get(std::string_view ns, std::string_view name) const {
@@ -86,24 +103,33 @@ ObjectPtr ObjectCache::get(std::string_view ns, std::string_view name) const {
 }
 
 std::vector<ObjectPtr> ObjectCache::list() const {
-  std::shared_lock lock(mu_);
+  std::vector<Packed> packed;
+  {
+    std::shared_lock lock(mu_);
+    packed.reserve(objects_.size());
+    for (const auto& [_, p] : objects_) packed.push_back(p);
+  }
   std::vector<ObjectPtr> out;
-  out.reserve(objects_.size());
-  for (const auto& [_, obj] : objects_) out.push_back(obj);
+  out.reserve(packed.size());
+  for (const auto& p : packed) out.push_back(unpack(p));
   return out;
 }
 
-std::vector<ObjectPtr> ObjectCache::by_index(std::string_view index,
-                                             std::string_view value) const {
-  std::shared_lock lock(mu_);
-  std::vector<ObjectPtr> out;
-  auto idx = indexes_.find(std::string(index));
-  if (idx == indexes_.end()) return out;
-  auto keys = idx->second.values.find(std::string(value));
-  if (keys == idx->second.values.end()) return out;
-  for (const auto& key : keys->second) {
-    if (auto it = objects_.find(key); it != objects_.end()) out.push_back(it->second);
+std::vector<ObjectPtr> ObjectCache::by_index(std::string_view index, std::string_view value) const {
+  std::vector<Packed> packed;
+  {
+    std::shared_lock lock(mu_);
+    auto idx = indexes_.find(std::string(index));
+    if (idx == indexes_.end()) return {};
+    auto keys = idx->second.values.find(std::string(value));
+    if (keys == idx->second.values.end()) return {};
+    for (const std::string* key : keys->second) {
+      if (auto it = objects_.find(*key); it != objects_.end()) packed.push_back(it->second);
+    }
   }
+  std::vector<ObjectPtr> out;
+  out.reserve(packed.size());
+  for (const auto& p : packed) out.push_back(unpack(p));
   return out;
 }
 
@@ -114,17 +140,17 @@ std::size_t ObjectCache::size() const {
 
 ObjectPtr ObjectCache::upsert(ObjectPtr object) {
   std::string key = object_key(*object);
+  Packed packed = pack(*object);
   std::unique_lock lock(mu_);
+  auto [it, inserted] = objects_.try_emplace(std::move(key), packed);
+  const std::string* k = &it->first;
   ObjectPtr old;
-  auto it = objects_.find(key);
-  if (it != objects_.end()) {
-    old = it->second;
-    unindex_locked(key, *old);
-    it->second = object;
-  } else {
-    objects_.emplace(key, object);
+  if (!inserted) {
+    old = unpack(it->second);
+    unindex_locked(k, *old);
+    it->second = std::move(packed);
   }
-  index_locked(key, *object);
+  index_locked(k, *object);
   return old;
 }
 
@@ -133,38 +159,41 @@ ObjectPtr ObjectCache::erase(const nlohmann::json& object) {
   std::unique_lock lock(mu_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return nullptr;
-  ObjectPtr old = it->second;
-  unindex_locked(key, *old);
+  ObjectPtr old = unpack(it->second);
+  unindex_locked(&it->first, *old);
   objects_.erase(it);
   return old;
 }
 
 ObjectCache::Delta ObjectCache::replace(std::vector<ObjectPtr> objects) {
-  // Keyed outside the lock; the swap itself happens under one exclusive lock,
-  // so readers see either the old set or the new one, never a mix.
-  std::unordered_map<std::string, ObjectPtr> fresh;
+  // Packed and keyed outside the lock; the swap itself happens under one
+  // exclusive lock, so readers see either the old set or the new one.
+  std::unordered_map<std::string, std::pair<Packed, ObjectPtr>> fresh;
   fresh.reserve(objects.size());
   for (auto& obj : objects) {
     std::string key = object_key(*obj);
-    fresh.insert_or_assign(std::move(key), std::move(obj));
+    Packed p = pack(*obj);
+    fresh.insert_or_assign(std::move(key), std::make_pair(std::move(p), std::move(obj)));
   }
-  std::unique_lock lock(mu_);
   Delta delta;
-  for (const auto& [key, obj] : fresh) {
+  std::unique_lock lock(mu_);
+  for (auto& [key, entry] : fresh) {
     auto it = objects_.find(key);
     if (it == objects_.end()) {
-      delta.added.push_back(obj);
-    } else if (metadata_of(*it->second).value("resourceVersion", "") !=
-               metadata_of(*obj).value("resourceVersion", "")) {
-      delta.updated.emplace_back(it->second, obj);
+      delta.added.push_back(entry.second);
+    } else if (*it->second != *entry.first) {  // byte-identical objects are unchanged
+      delta.updated.emplace_back(unpack(it->second), entry.second);
     }
   }
-  for (const auto& [key, obj] : objects_) {
-    if (!fresh.contains(key)) delta.deleted.push_back(obj);
+  for (const auto& [key, packed] : objects_) {
+    if (!fresh.contains(key)) delta.deleted.push_back(unpack(packed));
   }
-  objects_ = std::move(fresh);
   for (auto& [_, index] : indexes_) index.values.clear();
-  for (const auto& [key, obj] : objects_) index_locked(key, *obj);
+  objects_.clear();
+  for (auto& [key, entry] : fresh) {
+    auto [it, _] = objects_.emplace(key, std::move(entry.first));
+    index_locked(&it->first, *entry.second);
+  }
   return delta;
 }
 

@@ -14,8 +14,8 @@
 
 namespace kiln::kube {
 
-// Cached objects are immutable and shared: a reader keeps its snapshot alive
-// while the cache moves on, and nothing is copied on read.
+// Objects handed out by the cache are immutable snapshots: a reader keeps its
+// copy however the cache moves on.
 using ObjectPtr = std::shared_ptr<const nlohmann::json>;
 
 // Index values an object is filed under (zero or more).
@@ -36,6 +36,12 @@ std::vector<std::string> index_by_controller_owner(const nlohmann::json& object)
 
 // The objects an informer holds, keyed by namespace/name, with secondary
 // indexes kept in step on every change. Thread-safe: many readers, one writer.
+//
+// Objects are stored packed as MessagePack, not as nlohmann::json trees: a
+// tree costs a map node, a heap string and allocator overhead per field
+// (several times the object's JSON size), the packed bytes about its JSON
+// size. A read decodes (microseconds for a Deployment), which is cheap next
+// to the API round-trip a reconcile makes anyway. bench/kube measures both.
 class ObjectCache {
  public:
   // What a full replacement changed, for event handlers.
@@ -71,15 +77,20 @@ class ObjectCache {
   Delta replace(std::vector<ObjectPtr> objects);
 
  private:
+  using Packed = std::shared_ptr<const std::string>;
+  // Index entries point at the key strings owned by objects_ (node-based, so
+  // stable), rather than holding a copy of each key per index.
   struct Index {
     IndexFunc fn;
-    std::unordered_map<std::string, std::unordered_set<std::string>> values;
+    std::unordered_map<std::string, std::unordered_set<const std::string*>> values;
   };
-  void index_locked(const std::string& key, const nlohmann::json& object);
-  void unindex_locked(const std::string& key, const nlohmann::json& object);
+  static Packed pack(const nlohmann::json& object);
+  static ObjectPtr unpack(const Packed& packed);
+  void index_locked(const std::string* key, const nlohmann::json& object);
+  void unindex_locked(const std::string* key, const nlohmann::json& object);
 
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, ObjectPtr> objects_;
+  std::unordered_map<std::string, Packed> objects_;
   std::unordered_map<std::string, Index> indexes_;
 };
 

@@ -26,7 +26,9 @@ nlohmann::json& refs_of(nlohmann::json& object) {
 
 }  // namespace
 
-nlohmann::json controller_reference(const nlohmann::json& owner) { return reference(owner, true); }
+nlohmann::json controller_reference(const nlohmann::json& owner) {
+  return reference(owner, true);
+}
 
 bool set_controller_reference(nlohmann::json& child, const nlohmann::json& owner) {
   auto want = reference(owner, true);

@@ -26,15 +26,33 @@ struct ResourceRef {
 
 // Well-known resources, so common callers need no discovery round-trip.
 namespace resources {
-inline ResourceRef namespaces() { return {"", "v1", "namespaces", "Namespace", false}; }
-inline ResourceRef config_maps() { return {"", "v1", "configmaps", "ConfigMap", true}; }
-inline ResourceRef secrets() { return {"", "v1", "secrets", "Secret", true}; }
-inline ResourceRef pods() { return {"", "v1", "pods", "Pod", true}; }
-inline ResourceRef services() { return {"", "v1", "services", "Service", true}; }
-inline ResourceRef deployments() { return {"apps", "v1", "deployments", "Deployment", true}; }
-inline ResourceRef jobs() { return {"batch", "v1", "jobs", "Job", true}; }
-inline ResourceRef events() { return {"events.k8s.io", "v1", "events", "Event", true}; }
-inline ResourceRef leases() { return {"coordination.k8s.io", "v1", "leases", "Lease", true}; }
+inline ResourceRef namespaces() {
+  return {"", "v1", "namespaces", "Namespace", false};
+}
+inline ResourceRef config_maps() {
+  return {"", "v1", "configmaps", "ConfigMap", true};
+}
+inline ResourceRef secrets() {
+  return {"", "v1", "secrets", "Secret", true};
+}
+inline ResourceRef pods() {
+  return {"", "v1", "pods", "Pod", true};
+}
+inline ResourceRef services() {
+  return {"", "v1", "services", "Service", true};
+}
+inline ResourceRef deployments() {
+  return {"apps", "v1", "deployments", "Deployment", true};
+}
+inline ResourceRef jobs() {
+  return {"batch", "v1", "jobs", "Job", true};
+}
+inline ResourceRef events() {
+  return {"events.k8s.io", "v1", "events", "Event", true};
+}
+inline ResourceRef leases() {
+  return {"coordination.k8s.io", "v1", "leases", "Lease", true};
+}
 inline ResourceRef custom_resource_definitions() {
   return {"apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
           false};

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -23,6 +24,9 @@ struct TransferContext {
   const ChunkSink* sink = nullptr;
   const std::atomic<bool>* stop = nullptr;
   bool stopped_by_caller = false;
+  // An exception from the sink must not unwind through libcurl's C frames:
+  // it is parked here and rethrown once curl_easy_perform returns.
+  std::exception_ptr sink_error;
 };
 
 size_t on_write(char* data, size_t size, size_t n, void* user) {
@@ -37,8 +41,13 @@ size_t on_write(char* data, size_t size, size_t n, void* user) {
       ctx->stopped_by_caller = true;
       return 0;
     }
-    if (!(*ctx->sink)(std::string_view(data, len))) {
-      ctx->stopped_by_caller = true;
+    try {
+      if (!(*ctx->sink)(std::string_view(data, len))) {
+        ctx->stopped_by_caller = true;
+        return 0;
+      }
+    } catch (...) {
+      ctx->sink_error = std::current_exception();
       return 0;
     }
     return len;
@@ -78,10 +87,14 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 const char* patch_content_type(PatchType t) {
   switch (t) {
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
-    case PatchType::kApply: return "application/apply-patch+yaml";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
+    case PatchType::kApply:
+      return "application/apply-patch+yaml";
   }
   return "application/merge-patch+json";
 }
@@ -186,7 +199,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
     sep = '&';
   }
   HttpResponse resp;
-  TransferContext ctx{h, &resp, sink, stop, false};
+  TransferContext ctx{h, &resp, sink, stop, false, nullptr};
 
   auto& headers = releaser.headers;
   headers = curl_slist_append(headers, "Accept: application/json");
@@ -202,7 +215,11 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_USERAGENT, config_.user_agent.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  // A watch can be quiet for minutes; keepalive probes notice a peer that
+  // vanished without closing (a killed apiserver, a dropped NAT entry).
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 10L);
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_write);
@@ -230,8 +247,7 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
 
   // TLS material is passed as in-memory PEM blobs (copied by libcurl).
   if (!config_.ca_pem.empty()) {
-    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(),
-                   CURL_BLOB_COPY};
+    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(), CURL_BLOB_COPY};
     curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
   }
   if (!config_.client_cert_pem.empty()) {
@@ -254,18 +270,21 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   }
 
   CURLcode rc = curl_easy_perform(h);
+  if (ctx.sink_error) std::rethrow_exception(ctx.sink_error);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
   long version = 0;
   curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
   resp.protocol = version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : "HTTP/1.1";
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &resp.new_connections);
   if (rc != CURLE_OK && !ctx.stopped_by_caller) {
+    const bool cut_short = rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR ||
+                           rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 || rc == CURLE_GOT_NOTHING;
     // A stream the server cut after a 2xx is an ordinary end of a watch.
-    if (sink != nullptr && resp.status >= 200 && resp.status < 300 &&
-        (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_HTTP2_STREAM ||
-         rc == CURLE_HTTP2 || rc == CURLE_GOT_NOTHING)) {
-      return resp;
-    }
+    if (cut_short && sink != nullptr && resp.status >= 200 && resp.status < 300) return resp;
+    // An error status whose body was cut (the API server rejects an
+    // unauthenticated request before reading its body and resets the HTTP/2
+    // stream) is still that error: the status code is what matters.
+    if (cut_short && resp.status >= 300) return resp;
     throw TransportError(std::string(req.method) + " " + url + ": " + curl_easy_strerror(rc));
   }
   return resp;
@@ -316,8 +335,7 @@ nlohmann::json RestClient::get(const ResourceRef& r, std::string_view ns, std::s
   return call({"GET", r.path(ns, name), {}, {}, {}});
 }
 
-nlohmann::json RestClient::list(const ResourceRef& r, std::string_view ns,
-                                const ListOptions& o) {
+nlohmann::json RestClient::list(const ResourceRef& r, std::string_view ns, const ListOptions& o) {
   Query q;
   if (!o.label_selector.empty()) q.emplace_back("labelSelector", o.label_selector);
   if (!o.field_selector.empty()) q.emplace_back("fieldSelector", o.field_selector);
@@ -372,14 +390,21 @@ nlohmann::json RestClient::update_status(const ResourceRef& r, const nlohmann::j
   return call(put_request(r, object, field_manager, "status", config_.default_namespace));
 }
 
-nlohmann::json RestClient::remove(const ResourceRef& r, std::string_view ns,
-                                  std::string_view name, const DeleteOptions& o) {
+nlohmann::json RestClient::remove(const ResourceRef& r, std::string_view ns, std::string_view name,
+                                  const DeleteOptions& o) {
   nlohmann::json body = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
   switch (o.propagation) {
-    case PropagationPolicy::kDefault: break;
-    case PropagationPolicy::kForeground: body["propagationPolicy"] = "Foreground"; break;
-    case PropagationPolicy::kBackground: body["propagationPolicy"] = "Background"; break;
-    case PropagationPolicy::kOrphan: body["propagationPolicy"] = "Orphan"; break;
+    case PropagationPolicy::kDefault:
+      break;
+    case PropagationPolicy::kForeground:
+      body["propagationPolicy"] = "Foreground";
+      break;
+    case PropagationPolicy::kBackground:
+      body["propagationPolicy"] = "Background";
+      break;
+    case PropagationPolicy::kOrphan:
+      body["propagationPolicy"] = "Orphan";
+      break;
   }
   if (o.grace_period_seconds) body["gracePeriodSeconds"] = *o.grace_period_seconds;
   if (!o.precondition_uid.empty()) body["preconditions"]["uid"] = o.precondition_uid;

@@ -30,9 +30,9 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
-  std::string retry_after;  // Retry-After header, verbatim
-  std::string protocol;     // "HTTP/1.1" or "HTTP/2"
-  long new_connections = 0; // connections opened for this request (0: one was reused)
+  std::string retry_after;   // Retry-After header, verbatim
+  std::string protocol;      // "HTTP/1.1" or "HTTP/2"
+  long new_connections = 0;  // connections opened for this request (0: one was reused)
 };
 
 struct ListOptions {

@@ -15,20 +15,27 @@ std::string resource_version_of(const nlohmann::json& obj) {
 
 const char* to_string(WatchStateMachine::State s) {
   switch (s) {
-    case WatchStateMachine::State::kEmpty: return "Empty";
-    case WatchStateMachine::State::kInitPage: return "InitPage";
-    case WatchStateMachine::State::kInitListed: return "InitListed";
-    case WatchStateMachine::State::kWatching: return "Watching";
+    case WatchStateMachine::State::kEmpty:
+      return "Empty";
+    case WatchStateMachine::State::kInitPage:
+      return "InitPage";
+    case WatchStateMachine::State::kInitListed:
+      return "InitListed";
+    case WatchStateMachine::State::kWatching:
+      return "Watching";
   }
   return "?";
 }
 
 WatchStateMachine::Step WatchStateMachine::next_step() const {
   switch (state_) {
-    case State::kEmpty: return {Step::Kind::kListPage, "", ""};
-    case State::kInitPage: return {Step::Kind::kListPage, continue_token_, ""};
+    case State::kEmpty:
+      return {Step::Kind::kListPage, "", ""};
+    case State::kInitPage:
+      return {Step::Kind::kListPage, continue_token_, ""};
     case State::kInitListed:
-    case State::kWatching: return {Step::Kind::kStartWatch, "", resource_version_};
+    case State::kWatching:
+      return {Step::Kind::kStartWatch, "", resource_version_};
   }
   return {};
 }

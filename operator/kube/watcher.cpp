@@ -15,8 +15,8 @@ void sleep_unless_stopped(std::chrono::milliseconds d, const std::atomic<bool>& 
   const auto until = std::chrono::steady_clock::now() + d;
   for (auto now = std::chrono::steady_clock::now(); !stop.load() && now < until;
        now = std::chrono::steady_clock::now()) {
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-        until - now, std::chrono::milliseconds(50)));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(50)));
   }
 }
 

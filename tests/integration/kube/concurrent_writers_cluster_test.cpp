@@ -37,7 +37,8 @@ TEST_F(ConcurrentWritersTest, InterleavedWriterGets409ThenBothChangesLand) {
 
   seen_by_a["data"]["a"] = "from-a";
   EXPECT_THROW(client().update(cms, seen_by_a), ConflictError);  // would have erased b's change
-  int conflicts = update_with_retry(client(), ns(), "shared", [](json& o) { o["data"]["a"] = "from-a"; });
+  int conflicts =
+      update_with_retry(client(), ns(), "shared", [](json& o) { o["data"]["a"] = "from-a"; });
   EXPECT_EQ(conflicts, 0);
 
   EXPECT_EQ(client().get(cms, ns(), "shared")["data"],

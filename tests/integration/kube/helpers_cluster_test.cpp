@@ -56,7 +56,8 @@ TEST_F(HelpersTest, FinalizerHoldsDeletionUntilRemoved) {
 TEST_F(HelpersTest, EventRecorderWritesEventsAndSeries) {
   auto cm = client().create(resources::config_maps(), config_map("subject"), ns());
   EventRecorder recorder(shared_client(), "kiln.dev/operator", "test-instance");
-  auto ev = recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
+  auto ev =
+      recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
   ASSERT_FALSE(ev.is_null());
   recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
   recorder.record(cm, EventType::kNormal, "Built", "Build", "image foo:2 pushed");

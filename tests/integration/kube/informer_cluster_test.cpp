@@ -69,6 +69,35 @@ class InformerTest : public KubeClusterTest {
   }
   // Polls until the cache holds exactly the listed objects at their versions;
   // on failure the difference is printed.
+  // A raw watch from `rv` is refused as gone: either the request is answered
+  // 410, or the stream's first event is an ERROR with code 410. Both mean
+  // "re-list", and the state machine agrees.
+  void expect_watch_gone(const std::string& rv) {
+    WatchStateMachine m;
+    m.on_list_page({{"items", json::array()}, {"metadata", {{"resourceVersion", rv}}}});
+    m.on_watch_started();
+    WatchEventDecoder decoder;
+    std::atomic<bool> stop{false};
+    bool gone = false;
+    try {
+      client().watch(
+          resources::config_maps(), ns(), {rv, "", "", true, 5},
+          [&](std::string_view chunk) {
+            decoder.feed(chunk, [&](WatchEvent&& ev) {
+              if (ev.type == WatchEventType::kError) gone = ev.object.value("code", 0) == 410;
+              m.on_watch_event(std::move(ev));
+            });
+            return m.state() == WatchStateMachine::State::kWatching;
+          },
+          &stop);
+    } catch (const GoneError& e) {
+      gone = true;
+      m.on_watch_failed(e.code());
+    }
+    EXPECT_TRUE(gone) << "watch from compacted resourceVersion " << rv << " was not refused";
+    EXPECT_EQ(m.state(), WatchStateMachine::State::kEmpty);
+  }
+
   bool cache_matches_server(const Informer& inf) {
     if (eventually([&] { return cached(inf) == listed(); }, 30s)) return true;
     auto show = [](const std::map<std::string, std::string>& m) {
@@ -116,7 +145,11 @@ data: {k: v}
   client().remove(cms, ns(), "pre-2");
 
   ASSERT_TRUE(eventually([&] { return rec.saw("delete pre-2") && rec.saw("update pre-1"); }, 30s));
-  EXPECT_TRUE(eventually([&] { return inf.cache().by_controller(owner["metadata"]["uid"].get<std::string>()).size() == 1; }, 30s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return inf.cache().by_controller(owner["metadata"]["uid"].get<std::string>()).size() == 1;
+      },
+      30s));
   EXPECT_EQ(inf.cache().get(ns(), "pre-2"), nullptr);
   EXPECT_EQ((*inf.cache().get(ns(), "pre-1"))["data"]["x"], "y");
   EXPECT_EQ(inf.cache().by_namespace(ns()).size(), inf.cache().size());
@@ -143,12 +176,15 @@ TEST_F(InformerTest, CustomIndex) {
   client().create(cms, config_map("a", {{"model", "iris"}}), ns());
   client().create(cms, config_map("b", {{"model", "iris"}}), ns());
   client().create(cms, config_map("c", {{"model", "mnist"}}), ns());
-  EXPECT_TRUE(eventually([&] { return inf.cache().by_index("by-model", "iris").size() == 2; }, 30s));
+  EXPECT_TRUE(
+      eventually([&] { return inf.cache().by_index("by-model", "iris").size() == 2; }, 30s));
   client().patch(cms, ns(), "b", PatchType::kMerge, {{"data", {{"model", "mnist"}}}});
-  EXPECT_TRUE(eventually([&] {
-    return inf.cache().by_index("by-model", "iris").size() == 1 &&
-           inf.cache().by_index("by-model", "mnist").size() == 2;
-  }, 30s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return inf.cache().by_index("by-model", "iris").size() == 1 &&
+               inf.cache().by_index("by-model", "mnist").size() == 2;
+      },
+      30s));
 }
 
 TEST_F(InformerTest, WatchSurvivesApiserverRestart) {
@@ -178,39 +214,6 @@ TEST_F(InformerTest, WatchSurvivesApiserverRestart) {
             << ", watches started: " << inf.watches_started() << "\n";
 }
 
-TEST_F(InformerTest, WatchFromCompactedVersionIsGone) {
-  auto cms = resources::config_maps();
-  client().create(cms, config_map("x"), ns());
-  auto rv = client().list(cms, ns())["metadata"]["resourceVersion"].get<std::string>();
-  for (int i = 0; i < 3; ++i) client().create(cms, config_map("y" + std::to_string(i)), ns());
-  compact_etcd();
-  restart_apiserver();  // the fresh watch cache starts after the compaction, too
-  if (HasFatalFailure()) return;
-
-  // Either the request is refused with 410, or the stream's first event is an
-  // ERROR with code 410 — both mean "re-list", and the state machine agrees.
-  WatchStateMachine m;
-  m.on_list_page({{"items", json::array()}, {"metadata", {{"resourceVersion", rv}}}});
-  m.on_watch_started();
-  WatchEventDecoder decoder;
-  std::atomic<bool> stop{false};
-  bool gone = false;
-  try {
-    client().watch(cms, ns(), {rv, "", "", true, 5}, [&](std::string_view chunk) {
-      decoder.feed(chunk, [&](WatchEvent&& ev) {
-        if (ev.type == WatchEventType::kError) gone = ev.object.value("code", 0) == 410;
-        m.on_watch_event(std::move(ev));
-      });
-      return m.state() == WatchStateMachine::State::kWatching;
-    }, &stop);
-  } catch (const GoneError& e) {
-    gone = true;
-    m.on_watch_failed(e.code());
-  }
-  EXPECT_TRUE(gone);
-  EXPECT_EQ(m.state(), WatchStateMachine::State::kEmpty);
-}
-
 TEST_F(InformerTest, GoneAfterCompactionRelistsToExactlyTheServerState) {
   auto cms = resources::config_maps();
   for (int i = 0; i < 12; ++i) client().create(cms, config_map("obj-" + std::to_string(i)), ns());
@@ -223,6 +226,8 @@ TEST_F(InformerTest, GoneAfterCompactionRelistsToExactlyTheServerState) {
   ASSERT_TRUE(inf.wait_for_sync(60s));
   ASSERT_TRUE(cache_matches_server(inf));
   inf.stop();  // the informer now holds a resourceVersion that is about to vanish
+  const std::string old_rv = inf.resource_version();
+  ASSERT_FALSE(old_rv.empty());
 
   // Changes the informer does not see while it is away.
   for (int i = 0; i < 3; ++i) client().create(cms, config_map("new-" + std::to_string(i)), ns());
@@ -232,6 +237,7 @@ TEST_F(InformerTest, GoneAfterCompactionRelistsToExactlyTheServerState) {
   compact_etcd();
   restart_apiserver();
   if (HasFatalFailure()) return;
+  expect_watch_gone(old_rv);
 
   inf.start();  // resumes watching from its old resourceVersion → 410 → re-list
   ASSERT_TRUE(eventually([&] { return inf.lists_applied() == 2; }, 90s))

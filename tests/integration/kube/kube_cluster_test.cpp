@@ -6,8 +6,8 @@
 
 namespace kiln::kube::testing {
 
-using nlohmann::json;
 using kiln::testing::run_command;
+using nlohmann::json;
 
 void KubeClusterTest::SetUp() {
   ClusterTest::SetUp();
@@ -15,7 +15,9 @@ void KubeClusterTest::SetUp() {
   client_ = make_client(load_kubeconfig(cluster().var("KUBECONFIG")));
 }
 
-ResourceRef KubeClusterTest::widgets() { return {"test.kiln.dev", "v1", "widgets", "Widget", true}; }
+ResourceRef KubeClusterTest::widgets() {
+  return {"test.kiln.dev", "v1", "widgets", "Widget", true};
+}
 
 void KubeClusterTest::ensure_widget_crd() {
   json crd = json::parse(R"({
@@ -57,9 +59,9 @@ std::int64_t KubeClusterTest::etcd_revision() const {
 
 void KubeClusterTest::compact_etcd() const {
   auto rev = etcd_revision();
-  auto r = run_command({"curl", "-sf", "-X", "POST",
-                        cluster().var("ETCD_URL") + "/v3/kv/compaction", "-d",
-                        json{{"revision", std::to_string(rev)}, {"physical", true}}.dump()});
+  auto r =
+      run_command({"curl", "-sf", "-X", "POST", cluster().var("ETCD_URL") + "/v3/kv/compaction",
+                   "-d", json{{"revision", std::to_string(rev)}, {"physical", true}}.dump()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 
@@ -68,6 +70,30 @@ void KubeClusterTest::restart_apiserver() const {
                 "cluster" / "cluster.sh";
   auto r = run_command({script.string(), "restart-apiserver", "--dir", cluster().dir});
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The other components reconnect with client-go's backoff (up to 30 s plus
+  // jitter). Wait until the controller-manager works again — a new namespace
+  // gets its default service account — so later tests find a whole cluster.
+  const std::string kubectl_bin = cluster().var("KUBECTL");
+  const std::string kubeconfig = cluster().var("KUBECONFIG");
+  const std::string probe = ns() + "-probe";
+  ASSERT_TRUE(eventually(
+      [&] {
+        return run_command({kubectl_bin, "--kubeconfig", kubeconfig, "create", "namespace", probe})
+                       .exit_code == 0 ||
+               run_command({kubectl_bin, "--kubeconfig", kubeconfig, "get", "namespace", probe})
+                       .exit_code == 0;
+      },
+      std::chrono::seconds(60)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return run_command({kubectl_bin, "--kubeconfig", kubeconfig, "-n", probe, "get",
+                            "serviceaccount", "default"})
+                   .exit_code == 0;
+      },
+      std::chrono::seconds(180)))
+      << "controller-manager did not recover after the kube-apiserver restart";
+  run_command(
+      {kubectl_bin, "--kubeconfig", kubeconfig, "delete", "namespace", probe, "--wait=false"});
 }
 
 json config_map(const std::string& name, const json& data) {

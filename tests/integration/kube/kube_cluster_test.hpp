@@ -34,6 +34,7 @@ class KubeClusterTest : public kiln::testing::ClusterTest {
   std::shared_ptr<RestClient> client_;
 };
 
-nlohmann::json config_map(const std::string& name, const nlohmann::json& data = nlohmann::json::object());
+nlohmann::json config_map(const std::string& name,
+                          const nlohmann::json& data = nlohmann::json::object());
 
 }  // namespace kiln::kube::testing

@@ -67,8 +67,9 @@ TEST_F(RestClientTest, TypedErrors) {
   }
 
   // A precondition on uid that does not match refuses the delete.
-  EXPECT_THROW(client().remove(cms, ns(), "once", {PropagationPolicy::kDefault, {}, "no-such-uid", ""}),
-               ConflictError);
+  EXPECT_THROW(
+      client().remove(cms, ns(), "once", {PropagationPolicy::kDefault, {}, "no-such-uid", ""}),
+      ConflictError);
   EXPECT_THROW(client().get(resources::config_maps(), "no-such-namespace-xyz", "x"), NotFoundError);
 }
 
@@ -176,7 +177,8 @@ TEST_F(RestClientTest, SpeaksHttp2AndReusesConnections) {
   EXPECT_EQ(r.protocol, "HTTP/2");
   // Sequential calls ride the connection the first one left in the pool.
   long opened = 0;
-  for (int i = 0; i < 20; ++i) opened += client().send({"GET", "/version", {}, {}, {}}).new_connections;
+  for (int i = 0; i < 20; ++i)
+    opened += client().send({"GET", "/version", {}, {}, {}}).new_connections;
   EXPECT_EQ(opened, 0);
   // Many calls from several threads share the client; all succeed.
   std::vector<std::thread> threads;

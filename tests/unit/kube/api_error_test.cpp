@@ -23,7 +23,8 @@ TEST(ApiStatus, ParsesInvalidWithCauses) {
 
 TEST(ApiStatus, RetryAfterFromHeaderOrDetails) {
   auto from_details = parse_api_status(
-      429, R"({"kind":"Status","code":429,"reason":"TooManyRequests","details":{"retryAfterSeconds":3}})");
+      429,
+      R"({"kind":"Status","code":429,"reason":"TooManyRequests","details":{"retryAfterSeconds":3}})");
   ASSERT_TRUE(from_details.retry_after.has_value());
   EXPECT_EQ(from_details.retry_after->count(), 3);
 

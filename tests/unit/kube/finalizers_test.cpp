@@ -21,7 +21,8 @@ TEST(Finalizers, AddRemoveReportChanges) {
 
 TEST(Finalizers, BeingDeleted) {
   EXPECT_FALSE(is_being_deleted(json{{"metadata", {{"name", "m"}}}}));
-  EXPECT_TRUE(is_being_deleted(json{{"metadata", {{"deletionTimestamp", "2026-01-01T00:00:00Z"}}}}));
+  EXPECT_TRUE(
+      is_being_deleted(json{{"metadata", {{"deletionTimestamp", "2026-01-01T00:00:00Z"}}}}));
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ clusters:
 - name: c-dev
   cluster:
     server: https://127.0.0.1:6443/
-    certificate-authority-data: )") + kCaB64 + R"(
+    certificate-authority-data: )") +
+                                 kCaB64 + R"(
 - name: c-prod
   cluster:
     server: https://prod.example:443

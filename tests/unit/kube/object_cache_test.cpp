@@ -14,9 +14,9 @@ ObjectPtr make(const std::string& ns, const std::string& name, const std::string
   json o = {{"metadata",
              {{"name", name}, {"namespace", ns}, {"resourceVersion", rv}, {"labels", labels}}}};
   if (!owner_uid.empty()) {
-    o["metadata"]["ownerReferences"] = json::array(
-        {{{"uid", "other"}, {"kind", "X"}},
-         {{"uid", owner_uid}, {"kind", "InferenceService"}, {"controller", true}}});
+    o["metadata"]["ownerReferences"] =
+        json::array({{{"uid", "other"}, {"kind", "X"}},
+                     {{"uid", owner_uid}, {"kind", "InferenceService"}, {"controller", true}}});
   }
   return std::make_shared<const json>(std::move(o));
 }

@@ -10,7 +10,8 @@ TEST(ResourceRef, Paths) {
   EXPECT_EQ(resources::config_maps().path(), "/api/v1/configmaps");
   EXPECT_EQ(resources::deployments().path("ns", "d", "status"),
             "/apis/apps/v1/namespaces/ns/deployments/d/status");
-  EXPECT_EQ(resources::namespaces().path("ignored", "kube-system"), "/api/v1/namespaces/kube-system");
+  EXPECT_EQ(resources::namespaces().path("ignored", "kube-system"),
+            "/api/v1/namespaces/kube-system");
   EXPECT_EQ(resources::deployments().api_version(), "apps/v1");
   EXPECT_EQ(resources::pods().api_version(), "v1");
 }

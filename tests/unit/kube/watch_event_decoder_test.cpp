@@ -24,7 +24,8 @@ std::vector<WatchEvent> decode_in_chunks(const std::string& bytes, std::size_t c
   WatchEventDecoder d;
   std::vector<WatchEvent> out;
   for (std::size_t i = 0; i < bytes.size(); i += chunk) {
-    d.feed(std::string_view(bytes).substr(i, chunk), [&](WatchEvent&& e) { out.push_back(std::move(e)); });
+    d.feed(std::string_view(bytes).substr(i, chunk),
+           [&](WatchEvent&& e) { out.push_back(std::move(e)); });
   }
   EXPECT_EQ(d.buffered(), 0u);
   return out;
@@ -42,9 +43,13 @@ void expect_the_five_events(const std::vector<WatchEvent>& ev) {
   EXPECT_EQ(ev[4].object["code"], 410);
 }
 
-TEST(WatchEventDecoder, WholeStreamInOneChunk) { expect_the_five_events(decode_in_chunks(kStream, kStream.size())); }
+TEST(WatchEventDecoder, WholeStreamInOneChunk) {
+  expect_the_five_events(decode_in_chunks(kStream, kStream.size()));
+}
 
-TEST(WatchEventDecoder, ByteByByte) { expect_the_five_events(decode_in_chunks(kStream, 1)); }
+TEST(WatchEventDecoder, ByteByByte) {
+  expect_the_five_events(decode_in_chunks(kStream, 1));
+}
 
 TEST(WatchEventDecoder, OddChunkSizes) {
   for (std::size_t n : {2u, 7u, 64u, 97u, 300u}) {
@@ -72,9 +77,15 @@ TEST(WatchEventDecoder, MalformedLineThrows) {
   auto sink = [](WatchEvent&&) {};
   EXPECT_THROW(d.feed("{not json}\n", sink), std::runtime_error);
   WatchEventDecoder d2;
-  EXPECT_THROW(d2.feed(R"({"type":"EXPLODED","object":{}})" "\n", sink), std::runtime_error);
+  EXPECT_THROW(d2.feed(R"({"type":"EXPLODED","object":{}})"
+                       "\n",
+                       sink),
+               std::runtime_error);
   WatchEventDecoder d3;
-  EXPECT_THROW(d3.feed(R"({"object":{}})" "\n", sink), std::runtime_error);
+  EXPECT_THROW(d3.feed(R"({"object":{}})"
+                       "\n",
+                       sink),
+               std::runtime_error);
 }
 
 TEST(WatchEventDecoder, OverlongLineIsRejected) {

@@ -19,7 +19,9 @@ json page(std::vector<json> items, const std::string& rv, const std::string& con
   return {{"items", items}, {"metadata", meta}};
 }
 
-WatchEvent event(WatchEventType t, json o) { return {t, std::move(o)}; }
+WatchEvent event(WatchEventType t, json o) {
+  return {t, std::move(o)};
+}
 
 // Lists a single page and opens the watch.
 void to_watching(WatchStateMachine& m, const std::string& rv = "100") {
@@ -74,8 +76,9 @@ TEST(WatchStateMachine, EventsAdvanceResourceVersion) {
 TEST(WatchStateMachine, BookmarkRemembersResourceVersionSilently) {
   WatchStateMachine m;
   to_watching(m);
-  auto out = m.on_watch_event(
-      event(WatchEventType::kBookmark, {{"kind", "ConfigMap"}, {"metadata", {{"resourceVersion", "555"}}}}));
+  auto out =
+      m.on_watch_event(event(WatchEventType::kBookmark,
+                             {{"kind", "ConfigMap"}, {"metadata", {{"resourceVersion", "555"}}}}));
   EXPECT_TRUE(out.events.empty());
   EXPECT_EQ(m.resource_version(), "555");
   m.on_watch_closed();
@@ -98,9 +101,11 @@ TEST(WatchStateMachine, ClosedStreamRewatchesFromLastVersion) {
 TEST(WatchStateMachine, GoneErrorEventForcesRelist) {
   WatchStateMachine m;
   to_watching(m);
-  auto out = m.on_watch_event(event(
-      WatchEventType::kError,
-      {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}, {"message", "too old resource version"}}));
+  auto out =
+      m.on_watch_event(event(WatchEventType::kError, {{"kind", "Status"},
+                                                      {"code", 410},
+                                                      {"reason", "Expired"},
+                                                      {"message", "too old resource version"}}));
   EXPECT_TRUE(out.events.empty());
   EXPECT_EQ(m.state(), State::kEmpty);
   EXPECT_EQ(m.resource_version(), "");
@@ -120,7 +125,8 @@ TEST(WatchStateMachine, EventsAfterAnErrorAreIgnored) {
 TEST(WatchStateMachine, OtherErrorEventRewatchesWithBackoff) {
   WatchStateMachine m;
   to_watching(m, "200");
-  auto out = m.on_watch_event(event(WatchEventType::kError, {{"code", 500}, {"reason", "InternalError"}}));
+  auto out =
+      m.on_watch_event(event(WatchEventType::kError, {{"code", 500}, {"reason", "InternalError"}}));
   EXPECT_TRUE(out.backoff);
   EXPECT_EQ(m.state(), State::kInitListed);
   EXPECT_EQ(m.next_step().resource_version, "200");
