@@ -24,6 +24,20 @@ nlohmann::json& refs_of(nlohmann::json& object) {
   return refs;
 }
 
+// Replaces the reference with the same uid, or appends it; true if `child` changed.
+bool upsert_reference(nlohmann::json& child, nlohmann::json want) {
+  auto& refs = refs_of(child);
+  for (auto& ref : refs) {
+    if (ref.value("uid", "") == want["uid"]) {
+      if (ref == want) return false;
+      ref = std::move(want);
+      return true;
+    }
+  }
+  refs.push_back(std::move(want));
+  return true;
+}
+
 }  // namespace
 
 nlohmann::json controller_reference(const nlohmann::json& owner) {
@@ -37,30 +51,11 @@ bool set_controller_reference(nlohmann::json& child, const nlohmann::json& owner
                            " is already controlled by " + current->value("kind", "") + " " +
                            current->value("name", ""));
   }
-  auto& refs = refs_of(child);
-  for (auto& ref : refs) {
-    if (ref.value("uid", "") == want["uid"]) {
-      if (ref == want) return false;
-      ref = want;
-      return true;
-    }
-  }
-  refs.push_back(std::move(want));
-  return true;
+  return upsert_reference(child, std::move(want));
 }
 
 bool set_owner_reference(nlohmann::json& child, const nlohmann::json& owner) {
-  auto want = reference(owner, false);
-  auto& refs = refs_of(child);
-  for (auto& ref : refs) {
-    if (ref.value("uid", "") == want["uid"]) {
-      if (ref == want) return false;
-      ref = want;
-      return true;
-    }
-  }
-  refs.push_back(std::move(want));
-  return true;
+  return upsert_reference(child, reference(owner, false));
 }
 
 std::optional<nlohmann::json> controller_of(const nlohmann::json& object) {

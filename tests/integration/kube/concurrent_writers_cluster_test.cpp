@@ -2,6 +2,7 @@
 // resolve lost-update races through 409 Conflict and retry, and no change is lost.
 #include <thread>
 
+#include "operator/kube/retry_on_conflict.hpp"
 #include "tests/integration/kube/kube_cluster_test.hpp"
 
 namespace kiln::kube::testing {
@@ -12,16 +13,15 @@ using nlohmann::json;
 // Re-reads and re-applies `mutate` until the update lands; returns the number of conflicts.
 int update_with_retry(RestClient& c, const std::string& ns, const std::string& name,
                       const std::function<void(json&)>& mutate) {
-  for (int conflicts = 0;; ++conflicts) {
-    auto obj = c.get(resources::config_maps(), ns, name);
-    mutate(obj);
-    try {
-      c.update(resources::config_maps(), obj);
-      return conflicts;
-    } catch (const ConflictError&) {
-      if (conflicts > 200) throw;
-    }
-  }
+  ConflictRetry patient;
+  patient.attempts = 200;  // four writers hammer one object
+  return retry_on_conflict(
+      [&] {
+        auto obj = c.get(resources::config_maps(), ns, name);
+        mutate(obj);
+        c.update(resources::config_maps(), obj);
+      },
+      patient);
 }
 
 class ConcurrentWritersTest : public KubeClusterTest {};
