@@ -116,6 +116,10 @@ void Session::on_header(error_code ec) {
   if (ec == bhttp::error::header_limit) {
     return reply_error_and_close(431, "Request header fields too large");
   }
+  if (ec == bhttp::error::body_limit) {  // a Content-Length past the limit
+    return reply_error_and_close(413, fmt::format("Request body exceeds the limit of {} bytes",
+                                                  state_.config.max_body_bytes));
+  }
   if (ec) return reply_error_and_close(400, "Malformed HTTP request: " + ec.message());
   auto length = parser_->content_length();
   if (length && *length > state_.config.max_body_bytes) {

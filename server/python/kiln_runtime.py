@@ -429,9 +429,11 @@ def encode(result):
     return json.dumps(result)
 
 
-def describe(exc):
+def describe(exc, tb=None):
     """(type name, message, traceback text) of an exception run() raised."""
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if tb is None:
+        tb = exc.__traceback__
+    tb = "".join(traceback.format_exception(type(exc), exc, tb))
     return (type(exc).__name__, str(exc), tb)
 
 

@@ -41,7 +41,7 @@ PythonError to_python_error(const py::error_already_set& e, const py::module_* r
   std::string message = context + ": " + e.what();
   if (runtime) {
     try {
-      py::tuple d = runtime->attr("describe")(e.value());
+      py::tuple d = runtime->attr("describe")(e.value(), e.trace());
       message = context + ": " + d[0].cast<std::string>() + ": " + d[1].cast<std::string>();
       tb = d[2].cast<std::string>();
     } catch (const py::error_already_set&) {
@@ -172,7 +172,7 @@ ScoreResponse ScoringScript::score(const ScoreRequest& request, bool debug) {
       throw std::runtime_error("run() returned a bad status");
     return out;
   } catch (const py::error_already_set& e) {
-    py::tuple d = py_->describe(e.value());
+    py::tuple d = py_->describe(e.value(), e.trace());
     auto type = d[0].cast<std::string>();
     auto message = d[1].cast<std::string>();
     auto tb = d[2].cast<std::string>();

@@ -6,7 +6,7 @@
 namespace kiln::testing {
 
 struct HttpResult {
-  long status = 0;  // 0 when the request failed at the transport level
+  long status = 0;                             // 0 when the request failed at the transport level
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string error;

@@ -21,15 +21,21 @@ namespace fs = std::filesystem;
 const std::string kSeedsRequest = R"({"data": [[1,2,3,4,5,6,7,8,9,10],[10,9,8,7,6,5,4,3,2,1]]})";
 const std::map<std::string, std::string> kJson = {{"Content-Type", "application/json"}};
 
-std::string script(const std::string& name) { return scripts_dir() + "/" + name + "/score.py"; }
-std::string models() { return fixtures_dir() + "/models"; }
+std::string script(const std::string& name) {
+  return scripts_dir() + "/" + name + "/score.py";
+}
+std::string models() {
+  return fixtures_dir() + "/models";
+}
 
 json expected() {
   std::ifstream in(models() + "/expected.json");
   return json::parse(in);
 }
 
-std::string sklearn_script() { return scripts_dir() + "/../../../../server/examples/diabetes/score.py"; }
+std::string sklearn_script() {
+  return scripts_dir() + "/../../../../server/examples/diabetes/score.py";
+}
 
 HttpResult post(ServeProcess& s, const std::string& body,
                 std::map<std::string, std::string> headers = kJson) {
@@ -42,7 +48,8 @@ void expect_json_error(const HttpResult& r, long status) {
   auto j = json::parse(r.body, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << "not JSON: " << r.body;
   EXPECT_TRUE(j.contains("message")) << r.body;
-  EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "", "application/json");
+  EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "",
+            "application/json");
 }
 
 long metric(ServeProcess& s, const std::string& series) {
@@ -75,10 +82,12 @@ TEST(KilnServe, ScoresTheSeedsRequestWithTheDiabetesRidgeModel) {
     EXPECT_EQ(r.headers["x-request-id"].size(), 36u);  // generated UUID
   }
   // The request id is echoed; GET passes the query as JSON; OPTIONS is answered.
-  auto echoed = post(s, kSeedsRequest, {{"Content-Type", "application/json"}, {"x-request-id", "abc-123"}});
+  auto echoed =
+      post(s, kSeedsRequest, {{"Content-Type", "application/json"}, {"x-request-id", "abc-123"}});
   EXPECT_EQ(echoed.headers["x-request-id"], "abc-123");
   auto get = http_request(
-      "GET", s.url("/score?data=%5B%5B1,2,3,4,5,6,7,8,9,10%5D,%5B10,9,8,7,6,5,4,3,2,1%5D%5D"), "", {});
+      "GET", s.url("/score?data=%5B%5B1,2,3,4,5,6,7,8,9,10%5D,%5B10,9,8,7,6,5,4,3,2,1%5D%5D"), "",
+      {});
   ASSERT_EQ(get.status, 200) << get.body;
   EXPECT_DOUBLE_EQ(json::parse(get.body)[0].get<double>(), want[0].get<double>());
   EXPECT_EQ(http_request("OPTIONS", s.url("/score"), "", {}).status, 200);
@@ -92,9 +101,11 @@ TEST(KilnServe, ScoresTheSeedsRequestWithTheDiabetesRidgeModel) {
   expect_json_error(http_request("GET", s.url("/swagger.json?version=7"), "", {}), 404);
 
   auto m = http_request("GET", s.url("/metrics"), "", {});
-  EXPECT_NE(m.body.find("kiln_serve_requests_total{route=\"/score\",status=\"200\"} 8"), std::string::npos)
+  EXPECT_NE(m.body.find("kiln_serve_requests_total{route=\"/score\",status=\"200\"} 9"),
+            std::string::npos)
       << m.body;
-  EXPECT_NE(m.body.find("kiln_serve_request_duration_seconds_count{route=\"/score\"} 9"), std::string::npos);
+  EXPECT_NE(m.body.find("kiln_serve_request_duration_seconds_count{route=\"/score\"} 9"),
+            std::string::npos);
   EXPECT_EQ(metric(s, "kiln_serve_requests_in_flight"), 0);
   EXPECT_EQ(metric(s, "kiln_serve_worker_starts_total"), 2);
 
@@ -120,9 +131,11 @@ TEST(KilnServe, ScoresAnOnnxModelThroughOnnxruntime) {
 TEST(KilnServe, RawHttpScriptGetsTheRequestAndShapesTheResponse) {
   ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("rawhttp")}});
   ASSERT_TRUE(s.wait_ready()) << s.log();
-  auto r = post(s, "abc\x01xyz", {{"Content-Type", "application/octet-stream"}, {"X-Custom", "yes"}});
+  auto r =
+      post(s, "abc\x01xyz", {{"Content-Type", "application/octet-stream"}, {"X-Custom", "yes"}});
   EXPECT_EQ(r.status, 201) << r.body << s.log();
-  EXPECT_EQ(r.body, std::string("zyx\x01" "cba"));
+  EXPECT_EQ(r.body, std::string("zyx\x01"
+                                "cba"));
   EXPECT_EQ(r.headers["x-echo-method"], "POST");
   EXPECT_EQ(r.headers["x-seen-header"], "yes");
   auto get = http_request("GET", s.url("/score?a=1&b=two"), "", {});
@@ -207,8 +220,8 @@ TEST(KilnServe, ScoringTimeoutAnswers500AndReplacesTheStuckWorker) {
 }
 
 TEST(KilnServe, ConcurrencyLimitAnswers503WithRetryAfter) {
-  ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")},
-                  {"KILN_MAX_CONCURRENT_REQUESTS", "1"}});
+  ServeProcess s(
+      {{"AZUREML_ENTRY_SCRIPT", script("behaviour")}, {"KILN_MAX_CONCURRENT_REQUESTS", "1"}});
   ASSERT_TRUE(s.wait_ready()) << s.log();
   auto slow = std::async(std::launch::async, [&] { return post(s, R"({"sleep": 3})"); });
   // Wait until the slow call is in flight (bounded), then ask again.
@@ -263,26 +276,29 @@ TEST(KilnServe, MalformedAndOversizedRequestsGet4xxJsonAndNeverHurtTheServer) {
   expect_json_error(post(s, big), 413);
   expect_json_error(http_request("DELETE", s.url("/score"), "", {}), 405);
   expect_json_error(http_request("GET", s.url("/nope"), "", {}), 404);
-  expect_json_error(post(s, kSeedsRequest, {{"Content-Type", "application/json"},
-                                             {"x-request-id", std::string(150, 'x')}}),
-                    431);
+  expect_json_error(
+      post(s, kSeedsRequest,
+           {{"Content-Type", "application/json"}, {"x-request-id", std::string(150, 'x')}}),
+      431);
   // Valid JSON the model cannot use: run() raises, 500 with its message.
   auto wrong = post(s, R"({"data": [[1, 2]]})");
   expect_json_error(wrong, 500);
   EXPECT_EQ(wrong.body.find("Traceback"), std::string::npos) << "no traceback outside debug mode";
 
   bool closed = false;
-  auto garbage = raw_exchange(s.port(), std::string("\x16\x03\x01\x02\x00garbage\r\n\r\n", 16), 5000, &closed);
+  auto garbage =
+      raw_exchange(s.port(), std::string("\x16\x03\x01\x02\x00garbage\r\n\r\n", 16), 5000, &closed);
   EXPECT_NE(garbage.find("400 Bad Request"), std::string::npos) << garbage;
   auto huge_header = raw_exchange(
-      s.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n", 5000,
-      &closed);
+      s.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n",
+      5000, &closed);
   EXPECT_NE(huge_header.find("431"), std::string::npos) << huge_header.substr(0, 200);
-  auto chunked = raw_exchange(s.port(),
-                              "POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                              "Transfer-Encoding: chunked\r\n\r\n2000\r\n" +
-                                  std::string(0x2000, '1') + "\r\n0\r\n\r\n",
-                              5000, &closed);
+  auto chunked =
+      raw_exchange(s.port(),
+                   "POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n2000\r\n" +
+                       std::string(0x2000, '1') + "\r\n0\r\n\r\n",
+                   5000, &closed);
   EXPECT_NE(chunked.find("413"), std::string::npos) << chunked.substr(0, 200);
 
   // Still serving, every worker still the first one.
@@ -303,7 +319,7 @@ TEST(KilnServe, AnExceptionInRunIs500AndTheWorkerKeepsServing) {
   auto ok = post(s, R"({"n": 1})", {{"Content-Type", "application/json"}, {"X-Custom", "hdr"}});
   ASSERT_EQ(ok.status, 200);
   auto j = json::parse(ok.body);
-  EXPECT_EQ(j["calls"], 3);  // same worker, same interpreter
+  EXPECT_EQ(j["calls"], 3);         // same worker, same interpreter
   EXPECT_EQ(j["x-custom"], "hdr");  // run(request_headers=...) gets the headers
   EXPECT_NE(s.log().find("Traceback"), std::string::npos) << "the traceback is logged";
   EXPECT_EQ(s.stop(), 0);
