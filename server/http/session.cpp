@@ -128,6 +128,26 @@ void Session::on_header(error_code ec) {
                          state_.config.max_body_bytes));
   }
   if (parser_->is_done()) return handle();
+  auto expect = parser_->get()[bhttp::field::expect];
+  if (beast::iequals(expect, "100-continue")) {
+    // curl and others wait for this before sending a larger body.
+    auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+    stream_.expires_after(state_.config.body_timeout);
+    bhttp::async_write(stream_, *go_on,
+                       [self = shared_from_this(), go_on](error_code ec, std::size_t) {
+                         if (ec) {
+                           self->server_->request_finished();
+                           self->in_request_ = false;
+                           return self->close();
+                         }
+                         self->read_body();
+                       });
+    return;
+  }
+  read_body();
+}
+
+void Session::read_body() {
   stream_.expires_after(state_.config.body_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](error_code ec, std::size_t) { self->on_body(ec); });
@@ -170,9 +190,7 @@ void Session::handle() {
   auto method = req.method();
   switch (route_) {
     case Route::kHealth: {
-      if (method != bhttp::verb::get && method != bhttp::verb::head) {
-        return reply_json(405, "Method not allowed");
-      }
+      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
       Response res{bhttp::status::ok, req.version()};
       res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
       res.body() = "Healthy";

@@ -301,6 +301,14 @@ TEST(KilnServe, MalformedAndOversizedRequestsGet4xxJsonAndNeverHurtTheServer) {
                    5000, &closed);
   EXPECT_NE(chunked.find("413"), std::string::npos) << chunked.substr(0, 200);
 
+  // Expect: 100-continue is honoured (curl sends it for larger bodies).
+  auto expect = raw_exchange(s.port(),
+                             "POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             "Expect: 100-continue\r\nContent-Length: " +
+                                 std::to_string(kSeedsRequest.size()) + "\r\n\r\n",
+                             3000, &closed);
+  EXPECT_NE(expect.find("100 Continue"), std::string::npos) << expect;
+
   // Still serving, every worker still the first one.
   auto r = post(s, kSeedsRequest);
   EXPECT_EQ(r.status, 200) << r.body;
