@@ -109,6 +109,7 @@ ServeConfig config_from_environment(const Environment& env, const std::string& c
   c.idle_timeout = get_ms(env, "KILN_IDLE_TIMEOUT_MS", c.idle_timeout);
   c.body_timeout = get_ms(env, "KILN_BODY_TIMEOUT_MS", c.body_timeout);
   c.drain_timeout = get_ms(env, "KILN_DRAIN_TIMEOUT_MS", c.drain_timeout);
+  c.spin = std::chrono::microseconds(get_number(env, "KILN_SPIN_US", c.spin.count(), 0, 10'000));
 
   c.primary_key = get(env, "KILN_PRIMARY_KEY");
   c.secondary_key = get(env, "KILN_SECONDARY_KEY");

@@ -38,6 +38,7 @@ struct ServeConfig {
   std::chrono::milliseconds idle_timeout{60'000};    // KILN_IDLE_TIMEOUT_MS (keep-alive)
   std::chrono::milliseconds body_timeout{60'000};    // KILN_BODY_TIMEOUT_MS
   std::chrono::milliseconds drain_timeout{30'000};   // KILN_DRAIN_TIMEOUT_MS (SIGTERM)
+  std::chrono::microseconds spin{50};                // KILN_SPIN_US: see ScoringExecutor
   std::string primary_key;                           // KILN_PRIMARY_KEY
   std::string secondary_key;                         // KILN_SECONDARY_KEY
   std::string keys_file;  // KILN_AUTH_KEYS_FILE (re-read when it changes)

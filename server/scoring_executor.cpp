@@ -14,6 +14,7 @@ void ScoringExecutor::submit(std::shared_ptr<ScoreJob> job) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
+    queued_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_one();
 }
@@ -21,12 +22,20 @@ void ScoringExecutor::submit(std::shared_ptr<ScoreJob> job) {
 void ScoringExecutor::run() {
   for (;;) {
     std::shared_ptr<ScoreJob> job;
+    if (spin_.count() > 0 && queued_.load(std::memory_order_acquire) == 0) {
+      auto until = std::chrono::steady_clock::now() + spin_;
+      while (queued_.load(std::memory_order_acquire) == 0 &&
+             std::chrono::steady_clock::now() < until) {
+        __builtin_ia32_pause();
+      }
+    }
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
       if (stopped_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+      queued_.fetch_sub(1, std::memory_order_relaxed);
     }
     job->started_ns.store(now_ns(), std::memory_order_relaxed);
     int expected = ScoreJob::kQueued;
@@ -51,6 +60,7 @@ std::vector<std::shared_ptr<ScoreJob>> ScoringExecutor::take_queued() {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<ScoreJob>> out(queue_.begin(), queue_.end());
   queue_.clear();
+  queued_.store(0);
   return out;
 }
 

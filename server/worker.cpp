@@ -42,7 +42,7 @@ int run_worker(const ServeConfig& config, int slot, int listen_fd, SharedMetrics
   spdlog::info("init() done; serving");
 
   KeyStore keys(Keys{config.primary_key, config.secondary_key}, config.keys_file);
-  ScoringExecutor executor(*script, config.debug);
+  ScoringExecutor executor(*script, config.debug, config.spin);
   boost::asio::io_context io(1);
   http::WorkerState state{config,
                           metrics,
