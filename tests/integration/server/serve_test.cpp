@@ -368,6 +368,35 @@ TEST(KilnServe, SlowClientsAreCutOffByTheHeaderAndIdleTimeouts) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+TEST(KilnServe, AWorkerThatDiesIsReplaced) {
+  ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")}, {"WORKER_COUNT", "2"}});
+  ASSERT_TRUE(s.wait_ready()) << s.log();
+  auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+    return n;
+  };
+  // Both workers past init() (one that dies before that stops the server).
+  for (int i = 0; i < 600 && count(s.log(), "init() done") < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto log = s.log();
+  ASSERT_EQ(count(log, "init() done"), 2) << log;
+  auto at = log.find("started worker 0 (pid ");
+  ASSERT_NE(at, std::string::npos) << log;
+  pid_t worker = std::stoi(log.substr(at + 22));
+  ASSERT_EQ(::kill(worker, SIGKILL), 0);
+  // The other worker answers meanwhile; the supervisor starts a new one.
+  for (int i = 0; i < 300 && metric(s, "kiln_serve_worker_starts_total") < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(metric(s, "kiln_serve_worker_starts_total"), 3);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(post(s, R"({"n": 1})").status, 200);
+  EXPECT_NE(s.log().find("exited (signal Killed); starting a new one"), std::string::npos)
+      << s.log();
+  EXPECT_EQ(s.stop(), 0);
+}
+
 TEST(KilnServe, SigtermDrainsInFlightRequestsThenExits) {
   ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")}});
   ASSERT_TRUE(s.wait_ready()) << s.log();
