@@ -42,6 +42,10 @@ HttpResult post(ServeProcess& s, const std::string& body,
   return http_request("POST", s.url("/score"), body, headers);
 }
 
+long post_ok(ServeProcess& s) {
+  return http_request("POST", s.url("/score"), R"({"n": 1})", kJson).status;
+}
+
 // A JSON body with a "message", as every error answer must have.
 void expect_json_error(const HttpResult& r, long status) {
   EXPECT_EQ(r.status, status) << r.body;
@@ -312,6 +316,40 @@ TEST(KilnServe, MalformedAndOversizedRequestsGet4xxJsonAndNeverHurtTheServer) {
   // Still serving, every worker still the first one.
   auto r = post(s, kSeedsRequest);
   EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(metric(s, "kiln_serve_worker_starts_total"), 1);
+  EXPECT_EQ(s.stop(), 0);
+}
+
+TEST(KilnServe, NastyRawRequestsGet4xxOrAreClosedAndTheServerSurvives) {
+  ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")}, {"KILN_MAX_BODY_BYTES", "65536"}});
+  ASSERT_TRUE(s.wait_ready()) << s.log();
+  const std::string post = "POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  const std::vector<std::string> nasty = {
+      std::string("GET / HTTP/1.1\r\nHost: x\r\nX-Null: a\0b\r\n\r\n", 36),
+      post + "Content-Length: -5\r\n\r\n{}",
+      post + "Content-Length: 99999999999999999999\r\n\r\n",
+      post + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+      post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+      post + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
+      "GET /" + std::string(100000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+      "BREW /score HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET / HTTP/9.9\r\n\r\n",
+      "\r\n\r\n\r\n",
+      post + "Content-Length: 4\r\n\r\n\"\\u\"",
+      post + "Content-Length: 10\r\n\r\n[1e999999]",
+      post + "Content-Length: 3\r\n\r\n\xc0\xaf\"",
+  };
+  for (const auto& request : nasty) {
+    bool closed = false;
+    auto answer = raw_exchange(s.port(), request, 3000, &closed);
+    bool client_error = answer.rfind("HTTP/1.1 4", 0) == 0;
+    EXPECT_TRUE(client_error || (answer.empty() && closed))
+        << "request: " << request.substr(0, 80) << "\nanswer: " << answer.substr(0, 200);
+    if (client_error) {
+      EXPECT_NE(answer.find("{\"message\""), std::string::npos) << answer.substr(0, 300);
+    }
+  }
+  EXPECT_EQ(post_ok(s), 200);
   EXPECT_EQ(metric(s, "kiln_serve_worker_starts_total"), 1);
   EXPECT_EQ(s.stop(), 0);
 }
