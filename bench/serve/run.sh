@@ -4,7 +4,7 @@
 # in one run; plus the ceiling: a plain Python loop calling run().
 #
 # usage: bench/serve/run.sh [KILN_SERVE_BINARY]
-#   DURATION=10 CONNECTIONS=8 WARMUP=2 WORKERS="1 2" bench/serve/run.sh
+#   ROUNDS=3 DURATION=5 CONNECTIONS=8 WARMUP=2 WORKERS="1 2" bench/serve/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -23,7 +23,8 @@ azmlinfsrv="$KILN_VENV/bin/azmlinfsrv"
 [ -x "$py" ] && [ -x "$azmlinfsrv" ] || { echo "bench: run scripts/install-deps.sh first" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/install-deps.sh)" >&2; exit 1; }
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-8}
 WORKERS=${WORKERS:-"1 2"}
@@ -98,17 +99,21 @@ measure() {  # name workers
 }
 
 echo "bench: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-# The ceiling is measured before and after the servers and averaged, since
-# the machine's load may change in between (both are printed).
-ceiling_before=$("$py" "$here/plain_loop.py" "$script" "$DURATION")
-echo "bench: plain Python loop calling run(): $ceiling_before calls/s" >&2
-for w in $WORKERS; do
-  measure azmlinfsrv "$w"
-  measure kiln-serve "$w"
+# The machine may be shared and its load may change while this runs, so the
+# configurations are measured in ROUNDS interleaved rounds (the plain loop
+# too), and the table shows the median of the rounds.
+ceilings=()
+for round in $(seq 1 "$ROUNDS"); do
+  c=$("$py" "$here/plain_loop.py" "$script" "$DURATION")
+  ceilings+=("$c")
+  echo "bench: round $round: plain Python loop calling run(): $c calls/s" >&2
+  for w in $WORKERS; do
+    measure azmlinfsrv "$w"
+    measure kiln-serve "$w"
+  done
 done
-ceiling_after=$("$py" "$here/plain_loop.py" "$script" "$DURATION")
-echo "bench: plain Python loop calling run() again: $ceiling_after calls/s" >&2
-ceiling=$("$py" -c "print(($ceiling_before + $ceiling_after) / 2)")
+echo "bench: load average at the end $(cut -d" " -f1-3 /proc/loadavg)" >&2
+ceiling=$(printf '%s\n' "${ceilings[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
 
 # The table (markdown), with the targets: >= 3x azmlinfsrv's requests/s and
 # <= 1/3 of its p99 at equal workers, and >= 70% of the plain loop per worker.
@@ -116,10 +121,17 @@ ceiling=$("$py" -c "print(($ceiling_before + $ceiling_after) / 2)")
 import sys
 ceiling = float(sys.argv[1]); duration, conns = sys.argv[2], sys.argv[3]
 rows = [r.split() for r in sys.argv[4:]]
-data = {(r[0], int(r[1])): dict(rps=float(r[2]), p50=int(r[3]) / 1000, p99=int(r[4]) / 1000,
-                                errors=int(r[5]), requests=int(r[6])) for r in rows}
-print(f"wrk -t1 -c{conns} -d{duration}s, POST /score with the seeds' request, 127.0.0.1; "
-      f"plain Python loop calling run(): {ceiling:,.0f} calls/s (mean of before and after)")
+import statistics
+runs = {}
+for r in rows:
+    runs.setdefault((r[0], int(r[1])), []).append(
+        dict(rps=float(r[2]), p50=int(r[3]) / 1000, p99=int(r[4]) / 1000, errors=int(r[5])))
+data = {k: dict(rps=statistics.median(x["rps"] for x in v), p50=statistics.median(x["p50"] for x in v),
+                p99=statistics.median(x["p99"] for x in v), errors=sum(x["errors"] for x in v), rounds=len(v))
+        for k, v in runs.items()}
+rounds = max(d["rounds"] for d in data.values())
+print(f"wrk -t1 -c{conns} -d{duration}s x {rounds} interleaved rounds (medians), POST /score with the seeds' "
+      f"request, 127.0.0.1; plain Python loop calling run(): {ceiling:,.0f} calls/s (median)")
 print()
 print("| server | workers | requests/s | p50 ms | p99 ms | errors | x azmlinfsrv req/s | p99 / azmlinfsrv p99 | per worker vs plain loop |")
 print("|---|---|---|---|---|---|---|---|---|")
