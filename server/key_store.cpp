@@ -81,17 +81,46 @@ KeyStore::KeyStore(Keys fixed, std::string file)
   }
 }
 
+namespace {
+
+// "inode:size:mtime" of a file, empty when it cannot be read.
+std::string identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
 void KeyStore::refresh_locked() {
   struct stat st {};
   if (::stat(file_.c_str(), &st) != 0) return;  // keep the last good keys
-  Stamp now{static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
-            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  if (S_ISDIR(st.st_mode)) {
+    std::string primary_path = file_ + "/primaryKey", secondary_path = file_ + "/secondaryKey";
+    std::string now = identity(primary_path) + "|" + identity(secondary_path);
+    if (now == stamp_) return;
+    Keys keys;
+    keys.primary = std::string(trim(read_file(primary_path).value_or("")));
+    keys.secondary = std::string(trim(read_file(secondary_path).value_or("")));
+    if (keys.primary.empty() && keys.secondary.empty()) return;
+    from_file_ = keys;
+    stamp_ = now;
+    return;
+  }
+  std::string now = identity(file_);
   if (now == stamp_) return;
-  std::ifstream in(file_, std::ios::binary);
-  if (!in) return;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (auto keys = parse_keys_file(buf.str())) {
+  auto content = read_file(file_);
+  if (!content) return;
+  if (auto keys = parse_keys_file(*content)) {
     from_file_ = *keys;
     stamp_ = now;
   }

@@ -25,7 +25,9 @@ bool authorization_matches(const Keys& keys, std::string_view authorization);
 // The keys /score accepts: fixed ones from the environment and, when a file
 // is configured, the file's, re-read whenever its identity (inode, size,
 // mtime) changes, so a rotated Secret takes effect without a restart. A file
-// that disappears or cannot be parsed keeps the last good keys.
+// that disappears or cannot be parsed keeps the last good keys. The path may
+// also be a directory holding files `primaryKey` and `secondaryKey` (a
+// Kubernetes Secret mounted as a volume, one file per key).
 class KeyStore {
  public:
   KeyStore(Keys fixed, std::string file);
@@ -41,11 +43,7 @@ class KeyStore {
   std::string file_;
   std::mutex mutex_;
   Keys from_file_;
-  struct Stamp {
-    std::uint64_t inode = 0, size = 0;
-    std::int64_t mtime_ns = -1;
-    bool operator==(const Stamp&) const = default;
-  } stamp_;
+  std::string stamp_;  // identity (inode, size, mtime) of what was read last
 };
 
 }  // namespace kiln::serve

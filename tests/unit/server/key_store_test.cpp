@@ -59,5 +59,36 @@ TEST(KeyStore, DisabledWithoutKeysAndReloadsAChangedFile) {
   EXPECT_TRUE(store.authorize("Bearer three"));
 }
 
+TEST(KeyStore, ReadsAMountedSecretDirectoryAndFollowsItsSymlinkSwap) {
+  namespace fs = std::filesystem;
+  auto dir = fs::temp_directory_path() / ("kiln-secret-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  // The layout the kubelet writes: versioned data directory, a ..data
+  // symlink to it, and per-key symlinks through ..data.
+  auto write_version = [&](const std::string& name, const std::string& primary,
+                           const std::string& secondary) {
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "primaryKey") << primary;
+    std::ofstream(dir / name / "secondaryKey") << secondary;
+    fs::create_directory_symlink(name, dir / "..data_tmp");
+    fs::rename(dir / "..data_tmp", dir / "..data");
+  };
+  fs::create_directories(dir);
+  write_version("v1", "alpha\n", "beta\n");
+  fs::create_symlink("..data/primaryKey", dir / "primaryKey");
+  fs::create_symlink("..data/secondaryKey", dir / "secondaryKey");
+
+  KeyStore store(Keys{}, dir.string());
+  EXPECT_TRUE(store.authorize("Bearer alpha"));
+  EXPECT_TRUE(store.authorize("Bearer beta"));
+  EXPECT_FALSE(store.authorize("Bearer gamma"));
+
+  write_version("v2", "gamma", "alpha");
+  EXPECT_TRUE(store.authorize("Bearer gamma"));
+  EXPECT_TRUE(store.authorize("Bearer alpha"));
+  EXPECT_FALSE(store.authorize("Bearer beta"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace kiln::serve
