@@ -50,6 +50,7 @@ int run_worker(const ServeConfig& config, int slot, int listen_fd, SharedMetrics
                           keys,
                           executor,
                           script->mode(),
+                          script->wants_headers(),
                           script->swagger(2),
                           script->swagger(3)};
   auto server = std::make_shared<http::Server>(io, listen_fd, std::move(state));

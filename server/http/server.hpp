@@ -30,6 +30,7 @@ struct WorkerState {
   KeyStore& keys;
   ScoringExecutor& executor;
   InputMode mode;
+  bool wants_headers;  // run() has a request_headers parameter
   std::optional<std::string> swagger2, swagger3;
 };
 

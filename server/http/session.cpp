@@ -277,10 +277,13 @@ void Session::handle_score(Request& req) {
   job->request.method = to_string(req.method_string());
   job->request.path = std::string(target.path);
   job->request.query = std::string(target.query);
-  // Headers only matter to @rawhttp and request_headers scripts, but copying
-  // them is cheap next to a run() call.
-  for (const auto& field : req) {
-    job->request.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
+  // Headers only matter to @rawhttp and request_headers scripts, and GET
+  // (the query) and decorated scripts go through the Python side anyway.
+  if (state_.mode != InputMode::kJsonString || state_.wants_headers ||
+      method != bhttp::verb::post) {
+    for (const auto& field : req) {
+      job->request.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
+    }
   }
   job->request.body = std::move(req.body());
   auto& io = server_->io();

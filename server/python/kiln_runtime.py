@@ -401,7 +401,23 @@ class Script:
         return out
 
 
+def _configure_logging():
+    # Scripts log with the logging module and expect to see it in the
+    # container's log; with no handler configured Python would drop INFO.
+    import logging
+
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    level = os.environ.get("AZUREML_LOG_LEVEL", "INFO").upper()
+    try:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    except ValueError:
+        logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def load(path):
+    _configure_logging()
     install_azureml_modules()
     return Script(path)
 

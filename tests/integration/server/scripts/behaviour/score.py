@@ -1,12 +1,14 @@
 # A script whose run() does what the request asks: sleep, raise, echo the
 # headers it was given. For timeouts, limits, errors and draining.
 import json
+import logging
 import time
 
 
 def init():
     global calls
     calls = 0
+    logging.getLogger("behaviour").info("init from the logging module")
 
 
 def run(raw_data, request_headers):
