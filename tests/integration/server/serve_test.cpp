@@ -79,8 +79,8 @@ TEST(KilnServe, ScoresTheSeedsRequestWithTheDiabetesRidgeModel) {
     ASSERT_EQ(r.status, 200) << r.body << s.log();
     auto got = json::parse(r.body);
     ASSERT_EQ(got.size(), 2u);
-    EXPECT_DOUBLE_EQ(got[0].get<double>(), want[0].get<double>());
-    EXPECT_DOUBLE_EQ(got[1].get<double>(), want[1].get<double>());
+    EXPECT_EQ(got[0].get<double>(), want[0].get<double>());  // bit for bit
+    EXPECT_EQ(got[1].get<double>(), want[1].get<double>());
     ASSERT_TRUE(r.headers.count("x-ms-run-fn-exec-ms"));
     EXPECT_GE(std::stod(r.headers["x-ms-run-fn-exec-ms"]), 0.0);
     EXPECT_EQ(r.headers["x-request-id"].size(), 36u);  // generated UUID
