@@ -368,7 +368,8 @@ TEST(KilnServe, AnExceptionInRunIs500AndTheWorkerKeepsServing) {
   EXPECT_EQ(j["calls"], 3);         // same worker, same interpreter
   EXPECT_EQ(j["x-custom"], "hdr");  // run(request_headers=...) gets the headers
   EXPECT_NE(s.log().find("Traceback"), std::string::npos) << "the traceback is logged";
-  EXPECT_NE(s.log().find("init from the logging module"), std::string::npos) << "logging.info shows";
+  EXPECT_NE(s.log().find("init from the logging module"), std::string::npos)
+      << "logging.info shows";
   EXPECT_EQ(s.stop(), 0);
 }
 
