@@ -287,8 +287,13 @@ void Session::handle_score(Request& req) {
   }
   job->request.body = std::move(req.body());
   auto& io = server_->io();
-  job->done = [self = shared_from_this(), &io](python::ScoreResponse r) {
-    asio::post(io, [self, r = std::move(r)]() mutable { self->finish_score(std::move(r)); });
+  // Called once, on the scoring thread. The session reference moves into the
+  // posted handler, so the last reference to a session is never dropped on
+  // the scoring thread (its destructor belongs to the I/O thread).
+  job->done = [self = shared_from_this(), &io](python::ScoreResponse r) mutable {
+    asio::post(io, [self = std::move(self), r = std::move(r)]() mutable {
+      self->finish_score(std::move(r));
+    });
   };
   job_ = job;
   server_->score_started();
