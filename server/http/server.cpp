@@ -59,7 +59,8 @@ bool Server::may_accept() const {
 void Server::do_accept() {
   if (draining_ || stuck_ || !acceptor_.is_open()) return;
   if (!may_accept()) {
-    accept_retry_.expires_after(std::chrono::milliseconds(1));
+    // Looked at again shortly; a worker waiting here costs a timer, not a spin.
+    accept_retry_.expires_after(std::chrono::milliseconds(2));
     accept_retry_.async_wait([self = shared_from_this()](error_code ec) {
       if (!ec) self->do_accept();
     });
