@@ -1,0 +1,391 @@
+#include "server/http/session.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "server/request_id.hpp"
+
+namespace kiln::serve::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using beast::error_code;
+
+namespace {
+
+constexpr std::uint32_t kHeaderLimit = 32 * 1024;
+
+std::string json_message(const std::string& message) {
+  return nlohmann::json{{"message", message}}.dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace);
+}
+
+std::string to_string(beast::string_view s) {
+  return std::string(s.data(), s.size());
+}
+
+}  // namespace
+
+Session::Session(std::shared_ptr<Server> server, asio::ip::tcp::socket socket)
+    : server_(std::move(server)),
+      state_(server_->state()),
+      stream_(std::move(socket)),
+      timer_(server_->io()) {
+  server_->add(this);
+  state_.metrics.connections[state_.slot].fetch_add(1, std::memory_order_relaxed);
+  error_code ignored;
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+}
+
+Session::~Session() {
+  server_->remove(this);
+  state_.metrics.connections[state_.slot].fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Session::close() {
+  if (closed_) return;
+  closed_ = true;
+  timer_.cancel();
+  error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+void Session::close_if_idle() {
+  if (idle_) close();
+}
+
+// After an error answer the client may still be sending a body we will not
+// read; closing at once could reset the connection before it reads our
+// answer. Half-close, swallow what still arrives for a moment, then close.
+void Session::graceful_close() {
+  error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(std::chrono::seconds(2));
+  stream_.async_read_some(asio::buffer(discard_),
+                          [self = shared_from_this()](error_code ec, std::size_t n) {
+                            self->discarded_ += n;
+                            if (ec || self->discarded_ > (64u << 20)) return self->close();
+                            self->graceful_close();
+                          });
+}
+
+void Session::wait_for_request() {
+  if (closed_) return;
+  if (server_->draining()) return close();
+  parser_.emplace();
+  parser_->header_limit(kHeaderLimit);
+  parser_->body_limit(state_.config.max_body_bytes);
+  if (buffer_.size() > 0) return read_header();  // the next request is already here
+  idle_ = true;
+  timer_.expires_after(state_.config.idle_timeout);
+  timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (!ec && self->idle_) self->close();
+  });
+  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                              [self = shared_from_this()](error_code ec) {
+                                self->idle_ = false;
+                                self->timer_.cancel();
+                                if (ec || self->closed_) return self->close();
+                                self->read_header();
+                              });
+}
+
+void Session::read_header() {
+  in_request_ = true;
+  server_->request_started();
+  stream_.expires_after(state_.config.header_timeout);
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void Session::on_header(error_code ec) {
+  route_ = Route::kOther;
+  request_start_ = std::chrono::steady_clock::now();
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+    server_->request_finished();
+    in_request_ = false;
+    return close();
+  }
+  if (ec == bhttp::error::header_limit) {
+    return reply_error_and_close(431, "Request header fields too large");
+  }
+  if (ec == bhttp::error::body_limit) {  // a Content-Length past the limit
+    return reply_error_and_close(413, fmt::format("Request body exceeds the limit of {} bytes",
+                                                  state_.config.max_body_bytes));
+  }
+  if (ec) return reply_error_and_close(400, "Malformed HTTP request: " + ec.message());
+  auto length = parser_->content_length();
+  if (length && *length > state_.config.max_body_bytes) {
+    return reply_error_and_close(
+        413, fmt::format("Request body of {} bytes exceeds the limit of {} bytes", *length,
+                         state_.config.max_body_bytes));
+  }
+  if (parser_->is_done()) return handle();
+  auto expect = parser_->get()[bhttp::field::expect];
+  if (beast::iequals(expect, "100-continue")) {
+    // curl and others wait for this before sending a larger body.
+    auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+    stream_.expires_after(state_.config.body_timeout);
+    bhttp::async_write(stream_, *go_on,
+                       [self = shared_from_this(), go_on](error_code ec, std::size_t) {
+                         if (ec) {
+                           self->server_->request_finished();
+                           self->in_request_ = false;
+                           return self->close();
+                         }
+                         self->read_body();
+                       });
+    return;
+  }
+  read_body();
+}
+
+void Session::read_body() {
+  stream_.expires_after(state_.config.body_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_body(ec); });
+}
+
+void Session::on_body(error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    return reply_error_and_close(413, fmt::format("Request body exceeds the limit of {} bytes",
+                                                  state_.config.max_body_bytes));
+  }
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+      ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+    server_->request_finished();
+    in_request_ = false;
+    return close();
+  }
+  if (ec) return reply_error_and_close(400, "Malformed HTTP request: " + ec.message());
+  handle();
+}
+
+void Session::handle() {
+  stream_.expires_never();
+  Request& req = parser_->get();
+  auto target = split_target(req.target());
+  route_ = classify_path(target.path);
+  keep_alive_ = req.keep_alive() && !server_->draining();
+
+  auto id = req.find("x-request-id");
+  if (id != req.end() && !id->value().empty()) {
+    if (id->value().size() > kMaxRequestIdLength) {
+      request_id_.clear();
+      return reply_json(
+          431, fmt::format("x-request-id must not exceed {} characters", kMaxRequestIdLength));
+    }
+    request_id_ = to_string(id->value());
+  } else {
+    request_id_ = generate_request_id();
+  }
+
+  auto method = req.method();
+  switch (route_) {
+    case Route::kHealth: {
+      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
+      Response res{bhttp::status::ok, req.version()};
+      res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+      res.body() = "Healthy";
+      return send(std::move(res));
+    }
+    case Route::kMetrics: {
+      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
+      Response res{bhttp::status::ok, req.version()};
+      res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.body() = render_prometheus(state_.metrics, state_.config.worker_count);
+      return send(std::move(res));
+    }
+    case Route::kSwagger: {
+      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
+      auto version = parse_swagger_version(target.query);
+      if (!version) {
+        return reply_json(404, "Swagger version is not valid. Supported versions: [2, 3].");
+      }
+      const auto& doc = *version == 3 ? state_.swagger3 : state_.swagger2;
+      if (!doc) {
+        return reply_json(404, fmt::format("Swagger version [{}] is not supported for the scoring "
+                                           "script.",
+                                           *version));
+      }
+      Response res{bhttp::status::ok, req.version()};
+      res.set(bhttp::field::content_type, "application/json");
+      res.body() = *doc;
+      return send(std::move(res));
+    }
+    case Route::kScore:
+      return handle_score(req);
+    case Route::kOther:
+      break;
+  }
+  reply_json(404, "Not found: " + std::string(target.path));
+}
+
+void Session::handle_score(Request& req) {
+  if (state_.keys.enabled()) {
+    auto auth = req.find(bhttp::field::authorization);
+    std::string_view presented = auth == req.end() ? std::string_view{} : auth->value();
+    if (!state_.keys.authorize(presented)) {
+      Response res{bhttp::status::unauthorized, req.version()};
+      res.set(bhttp::field::content_type, "application/json");
+      res.set(bhttp::field::www_authenticate, "Bearer");
+      res.body() = json_message(auth == req.end() ? "Authorization header is missing"
+                                                  : "Authorization key is not valid");
+      return send(std::move(res));
+    }
+  }
+  auto method = req.method();
+  if (method != bhttp::verb::get && method != bhttp::verb::post && method != bhttp::verb::options) {
+    Response res{bhttp::status::method_not_allowed, req.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    res.set(bhttp::field::allow, "GET, POST, OPTIONS");
+    res.body() = json_message("Method not allowed");
+    return send(std::move(res));
+  }
+  if (method == bhttp::verb::options && state_.mode != InputMode::kRaw) {
+    // As the reference server: OPTIONS is answered without calling run().
+    Response res{bhttp::status::ok, req.version()};
+    res.set(bhttp::field::allow, "GET, POST, OPTIONS");
+    return send(std::move(res));
+  }
+  auto content_type = req.find(bhttp::field::content_type);
+  std::string_view ctype = content_type == req.end() ? std::string_view{} : content_type->value();
+  if (method == bhttp::verb::post) {
+    if (auto error = check_score_body(state_.mode, ctype, req.body())) {
+      return reply_json(error->status, error->message);
+    }
+  }
+  if (server_->in_flight() >= state_.config.max_concurrent_requests) {
+    state_.metrics.rejected_busy.fetch_add(1, std::memory_order_relaxed);
+    Response res{bhttp::status::service_unavailable, req.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    res.set(bhttp::field::retry_after, "1");
+    res.body() = json_message(fmt::format("Too many concurrent requests (limit {} per worker)",
+                                          state_.config.max_concurrent_requests));
+    return send(std::move(res));
+  }
+
+  auto job = std::make_shared<ScoreJob>();
+  auto target = split_target(req.target());
+  job->request.method = to_string(req.method_string());
+  job->request.path = std::string(target.path);
+  job->request.query = std::string(target.query);
+  // Headers only matter to @rawhttp and request_headers scripts, and GET
+  // (the query) and decorated scripts go through the Python side anyway.
+  if (state_.mode != InputMode::kJsonString || state_.wants_headers ||
+      method != bhttp::verb::post) {
+    for (const auto& field : req) {
+      job->request.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
+    }
+  }
+  job->request.body = std::move(req.body());
+  auto& io = server_->io();
+  // Called once, on the scoring thread. The session reference moves into the
+  // posted handler, so the last reference to a session is never dropped on
+  // the scoring thread (its destructor belongs to the I/O thread).
+  job->done = [self = shared_from_this(), &io](python::ScoreResponse r) mutable {
+    asio::post(io, [self = std::move(self), r = std::move(r)]() mutable {
+      self->finish_score(std::move(r));
+    });
+  };
+  job_ = job;
+  server_->score_started();
+  state_.executor.submit(std::move(job));
+  timer_.expires_after(state_.config.scoring_timeout);
+  timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_watchdog(ec); });
+}
+
+void Session::on_watchdog(error_code ec) {
+  if (ec || !job_) return;
+  auto timeout = state_.config.scoring_timeout;
+  int s = job_->state.load();
+  if (s == ScoreJob::kQueued) {
+    // Behind another call; that one times out first if it is the stuck one.
+    timer_.expires_after(timeout);
+    return timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_watchdog(ec); });
+  }
+  if (s != ScoreJob::kRunning) return;  // done: finish_score is on its way
+  auto elapsed = std::chrono::nanoseconds(ScoringExecutor::now_ns() - job_->started_ns.load());
+  if (elapsed < timeout) {
+    timer_.expires_after(timeout - elapsed);
+    return timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_watchdog(ec); });
+  }
+  int expected = ScoreJob::kRunning;
+  if (!job_->state.compare_exchange_strong(expected, ScoreJob::kTimedOut)) return;
+  state_.metrics.scoring_timeouts.fetch_add(1, std::memory_order_relaxed);
+  spdlog::error("run() did not return within {} ms (request {}); replacing this worker",
+                timeout.count(), request_id_);
+  job_.reset();
+  server_->score_finished();
+  keep_alive_ = false;
+  Response res{bhttp::status::internal_server_error, 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set("x-ms-run-function-failed", "True");
+  res.body() = json_message(fmt::format("Scoring timeout after {} ms", timeout.count()));
+  send(std::move(res));
+  server_->on_scoring_timeout();
+}
+
+void Session::finish_score(python::ScoreResponse r) {
+  timer_.cancel();
+  job_.reset();
+  server_->score_finished();
+  if (server_->draining()) keep_alive_ = false;
+  Response res{static_cast<bhttp::status>(r.status), parser_ ? parser_->get().version() : 11u};
+  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+  for (auto& [name, value] : r.headers) res.insert(name, value);
+  if (r.run_ms) res.set("x-ms-run-fn-exec-ms", fmt::format("{:.3f}", *r.run_ms));
+  res.body() = std::move(r.body);
+  send(std::move(res));
+}
+
+void Session::reply_json(int status, const std::string& message) {
+  Response res{static_cast<bhttp::status>(status), parser_ ? parser_->get().version() : 11u};
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = json_message(message);
+  send(std::move(res));
+}
+
+void Session::reply_error_and_close(int status, const std::string& message) {
+  keep_alive_ = false;
+  if (request_id_.empty()) request_id_ = generate_request_id();
+  Response res{static_cast<bhttp::status>(status), 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = json_message(message);
+  send(std::move(res));
+}
+
+void Session::send(Response res) {
+  if (!request_id_.empty()) {
+    res.set("x-request-id", request_id_);
+    res.set("x-ms-request-id", request_id_);
+  }
+  res.keep_alive(keep_alive_);
+  res.prepare_payload();
+  auto elapsed = std::chrono::steady_clock::now() - request_start_;
+  state_.metrics.record(route_, static_cast<int>(res.result_int()),
+                        static_cast<std::uint64_t>(
+                            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+  response_ = std::move(res);
+  request_id_.clear();
+  stream_.expires_after(state_.config.body_timeout);
+  bhttp::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+    self->response_ = {};
+    if (self->in_request_) {
+      self->in_request_ = false;
+      self->server_->request_finished();
+    }
+    if (ec) return self->close();
+    if (!self->keep_alive_) return self->graceful_close();
+    self->wait_for_request();
+  });
+}
+
+}  // namespace kiln::serve::http

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/http/routes.hpp"
+#include "server/http/server.hpp"
+
+namespace kiln::serve::http {
+
+// One client connection: HTTP/1.1 keep-alive, one request at a time.
+//
+//   wait (idle timeout) -> read header (header timeout) -> read body (body
+//   timeout, size limit) -> answer, or hand /score to the scoring thread and
+//   answer when it is done or the scoring timeout passes -> wait again.
+//
+// Beast parses; every malformed, oversized or slow request is answered with
+// a 4xx JSON body (or, when too slow, closed) and never reaches Python.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(std::shared_ptr<Server> server, boost::asio::ip::tcp::socket socket);
+  ~Session();
+
+  void start() { wait_for_request(); }
+  void close_if_idle();
+
+ private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void wait_for_request();
+  void read_header();
+  void on_header(boost::beast::error_code ec);
+  void read_body();
+  void on_body(boost::beast::error_code ec);
+  void handle();
+  void handle_score(Request& req);
+  void on_watchdog(boost::beast::error_code ec);
+  void finish_score(python::ScoreResponse r);
+
+  void reply_json(int status, const std::string& message);
+  void reply_error_and_close(int status, const std::string& message);
+  void send(Response res);
+  void graceful_close();
+  void close();
+
+  std::shared_ptr<Server> server_;
+  WorkerState& state_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Response response_;
+  boost::asio::steady_timer timer_;  // idle wait, then the scoring watchdog
+  bool idle_ = false;
+  bool in_request_ = false;
+  bool keep_alive_ = true;
+  bool closed_ = false;
+  Route route_ = Route::kOther;
+  std::string request_id_;
+  std::chrono::steady_clock::time_point request_start_;
+  std::shared_ptr<ScoreJob> job_;
+  char discard_[4096];
+  std::size_t discarded_ = 0;
+};
+
+}  // namespace kiln::serve::http
