@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Kiln's main job, from a fresh machine: install what is needed, build, start
 # a local Kubernetes control plane (real kube-apiserver, controller-manager,
-# scheduler; KWOK nodes) and show it. The control plane stays up afterwards;
-# `tests/cluster/cluster.sh down` stops it.
+# scheduler; KWOK nodes) and show it, then serve the seeds' sample model with
+# kiln-serve and score the seeds' request. The control plane stays up
+# afterwards; `tests/cluster/cluster.sh down` stops it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,6 +21,9 @@ eval "$(tests/cluster/cluster.sh env)"
 echo "==> nodes (KWOK: plain, GPU, MIG, FPGA, edge)"
 "$KUBECTL" get nodes -L nvidia.com/gpu.product -L kiln.dev/edge
 "$KUBECTL" get nodes -o custom-columns='NAME:.metadata.name,ALLOCATABLE:.status.allocatable'
+
+echo "==> serving the seeds' sample model with kiln-serve"
+server/examples/diabetes/demo.sh build/server/kiln-serve
 
 cat <<MSG
 
