@@ -240,19 +240,23 @@ nodes_ready() {
 
 cmd_down() {
   [ -d "$dir" ] || return 0
-  local name pid targets=()
+  local name pid etcd="" targets=()
   # Every recorded process but the watchdog that may be running this very
   # command, and anything else still using this cluster's files (started
-  # before its pid was recorded, or left by a crashed run).
+  # before its pid was recorded, or left by a crashed run). etcd goes last:
+  # kube-apiserver shuts down promptly only while its storage still answers.
   if [ -f "$pids" ]; then
-    while read -r name pid; do targets+=("$pid"); done <"$pids"
+    while read -r name pid; do
+      if [ "$name" = etcd ]; then etcd=$pid; else targets+=("$pid"); fi
+    done <"$pids"
   fi
-  for pid in $(pgrep -f -- "$dir/" || true); do targets+=("$pid"); done
+  for pid in $(pgrep -f -- "$dir/" || true); do [ "$pid" = "$etcd" ] || targets+=("$pid"); done
   local keep=()
   for pid in "${targets[@]}"; do
     [ "$pid" = $$ ] || [ "$pid" = "$PPID" ] || keep+=("$pid")
   done
   [ ${#keep[@]} -eq 0 ] || stop_pids "${keep[@]}"
+  [ -z "$etcd" ] || stop_pids "$etcd"
   rm -rf "$dir/etcd" "$dir/env" "$pids"
   log "down ($dir)"
 }
