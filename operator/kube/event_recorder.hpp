@@ -46,5 +46,4 @@ class EventRecorder {
   std::map<Key, Seen> seen_;
 };
 
-
 }  // namespace kiln::kube
