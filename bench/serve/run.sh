@@ -11,13 +11,9 @@ root=$(cd "$here/../.." && pwd)
 # shellcheck source=scripts/paths.sh
 . "$root/scripts/paths.sh"
 
-bin=${1:-${KILN_SERVE_BIN:-}}
-if [ -z "$bin" ]; then
-  for b in "$root/build/server/kiln-serve" "$root/build-serve/server/kiln-serve"; do
-    [ -x "$b" ] && bin=$b && break
-  done
-fi
-[ -x "${bin:-}" ] || { echo "bench: build kiln-serve first (cmake --build build --target kiln-serve)" >&2; exit 1; }
+who=bench
+# shellcheck source=scripts/kiln-serve-binary.sh
+. "$root/scripts/kiln-serve-binary.sh"
 py="$KILN_VENV/bin/python"
 azmlinfsrv="$KILN_VENV/bin/azmlinfsrv"
 [ -x "$py" ] && [ -x "$azmlinfsrv" ] || { echo "bench: run scripts/install-deps.sh first" >&2; exit 1; }

@@ -11,13 +11,9 @@ root=$(cd "$here/../../.." && pwd)
 # shellcheck source=scripts/paths.sh
 . "$root/scripts/paths.sh"
 
-bin=${1:-${KILN_SERVE_BIN:-}}
-if [ -z "$bin" ]; then
-  for b in "$root/build/server/kiln-serve" "$root/build-serve/server/kiln-serve"; do
-    [ -x "$b" ] && bin=$b && break
-  done
-fi
-[ -x "${bin:-}" ] || { echo "demo-serve: kiln-serve is not built (cmake --build build --target kiln-serve)" >&2; exit 1; }
+who=demo-serve
+# shellcheck source=scripts/kiln-serve-binary.sh
+. "$root/scripts/kiln-serve-binary.sh"
 py="$KILN_VENV/bin/python"
 [ -x "$py" ] || { echo "demo-serve: no virtualenv at $KILN_VENV (run scripts/install-deps.sh)" >&2; exit 1; }
 
