@@ -114,6 +114,16 @@ void ClusterTest::apply(const std::string& manifest) const {
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 
+void ClusterTest::install_widget_crd() const {
+  auto r = kubectl({"apply", "-f", KILN_WIDGET_CRD});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = kubectl(
+      {"wait", "--for=condition=Established", "crd/widgets.test.kiln.dev", "--timeout=60s"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Established can precede the resource being served for a moment.
+  ASSERT_TRUE(eventually([&] { return kubectl({"get", "widgets.test.kiln.dev"}).exit_code == 0; }));
+}
+
 bool ClusterTest::eventually(const std::function<bool()>& condition,
                              std::chrono::milliseconds timeout,
                              std::chrono::milliseconds interval) {

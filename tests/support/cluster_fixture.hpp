@@ -41,6 +41,10 @@ class ClusterTest : public ::testing::Test {
   // kubectl apply -f - with the given manifest; fails the test on error.
   void apply(const std::string& manifest) const;
 
+  // Installs (idempotently) the test CRD widgets.test.kiln.dev, kind Widget
+  // (tests/support/widget_crd.yaml), and waits until it is served.
+  void install_widget_crd() const;
+
   // Polls `condition` every `interval` until it holds or `timeout` passes.
   static bool eventually(const std::function<bool()>& condition,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60),

@@ -20,25 +20,9 @@ ResourceRef KubeClusterTest::widgets() {
 }
 
 void KubeClusterTest::ensure_widget_crd() {
-  json crd = json::parse(R"({
-    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-    "metadata": {"name": "widgets.test.kiln.dev"},
-    "spec": {"group": "test.kiln.dev", "scope": "Namespaced",
-      "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
-      "versions": [{"name": "v1", "served": true, "storage": true,
-        "subresources": {"status": {}},
-        "schema": {"openAPIV3Schema": {"type": "object", "properties": {
-          "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
-          "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}}]}})");
-  client_->apply(resources::custom_resource_definitions(), crd, "kiln-tests");
-  ASSERT_TRUE(eventually([&] {
-    auto got = client_->get(resources::custom_resource_definitions(), "", "widgets.test.kiln.dev");
-    for (const auto& c : got.value("/status/conditions"_json_pointer, json::array())) {
-      if (c.value("type", "") == "Established" && c.value("status", "") == "True") return true;
-    }
-    return false;
-  }));
-  // Established can precede the resource being served for a moment.
+  install_widget_crd();
+  if (HasFatalFailure()) return;
+  // The client must see it served too (its discovery may lag kubectl's).
   ASSERT_TRUE(eventually([&] {
     try {
       client_->list(widgets(), ns());

@@ -18,8 +18,8 @@ class KubeClusterTest : public kiln::testing::ClusterTest {
   RestClient& client() { return *client_; }
   std::shared_ptr<RestClient> shared_client() { return client_; }
 
-  // A namespaced CRD `widgets.test.kiln.dev` (kind Widget) with a status
-  // subresource, installed once per run and left for later tests.
+  // The shared test CRD `widgets.test.kiln.dev` (kind Widget, status
+  // subresource; tests/support/widget_crd.yaml), installed and left for later tests.
   static ResourceRef widgets();
   void ensure_widget_crd();
 

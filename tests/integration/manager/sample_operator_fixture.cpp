@@ -58,12 +58,8 @@ bool OperatorReplica::ready() const {
 void SampleOperatorTest::SetUp() {
   ClusterTest::SetUp();
   if (HasFatalFailure()) return;
-  // The CRD is cluster-wide: applying it again is a no-op.
-  auto r = kubectl({"apply", "-f", WIDGET_CRD});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = kubectl(
-      {"wait", "--for=condition=Established", "crd/widgets.test.kiln.dev", "--timeout=60s"});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  install_widget_crd();
+  if (HasFatalFailure()) return;
   client_ = kube::make_client(kube::load_kubeconfig(cluster().var("KUBECONFIG")));
 }
 
