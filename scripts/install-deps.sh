@@ -10,7 +10,7 @@ root=$(cd "$here/.." && pwd)
 
 debian_packages=(
   # build
-  cmake ninja-build g++ pkg-config clang-format git
+  cmake ninja-build g++ pkg-config clang-format git ccache
   # libraries (ARCHITECTURE.md: all from Debian's packages)
   libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev
   libboost-dev libspdlog-dev libfmt-dev libcli11-dev pybind11-dev python3-dev
