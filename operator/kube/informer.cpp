@@ -21,6 +21,23 @@ Informer::Informer(std::shared_ptr<RestClient> client, ResourceRef resource,
       watcher_(std::move(client), std::move(resource), options_.watch,
                [this](WatcherEvent&& ev) { on_watcher_event(std::move(ev)); }) {}
 
+// One handler call: an exception is logged and stops neither the other
+// handlers nor the informer (a throwing handler during the initial list
+// must not leave the informer unsynced for ever).
+template <typename Fn, typename... Args>
+void Informer::call(const char* what, const Fn& fn, const Args&... args) {
+  if (!fn) return;
+  try {
+    fn(args...);
+  } catch (const std::exception& e) {
+    ++handler_errors_;
+    spdlog::error("informer {}: {} handler failed: {}", resource_.resource, what, e.what());
+  } catch (...) {
+    ++handler_errors_;
+    spdlog::error("informer {}: {} handler failed", resource_.resource, what);
+  }
+}
+
 Informer::~Informer() {
   stop();
 }
@@ -32,9 +49,7 @@ ObjectPtr Informer::freeze(nlohmann::json&& object) const {
 
 void Informer::add_handler(EventHandler handler) {
   std::lock_guard g(handlers_mu_);
-  if (handler.on_add) {
-    for (const auto& obj : cache_.list()) handler.on_add(obj);
-  }
+  for (const auto& obj : cache_.list()) call("add", handler.on_add, obj);
   handlers_.push_back(std::move(handler));
 }
 
@@ -57,13 +72,14 @@ void Informer::dispatch(WatcherEvent&& ev) {
       for (auto& o : ev.objects) objects.push_back(freeze(std::move(o)));
       auto delta = cache_.replace(std::move(objects));
       ++lists_applied_;
+      if (lists_applied_ > 1) {
+        spdlog::info("informer {}: re-listed: {} added, {} updated, {} deleted", resource_.resource,
+                     delta.added.size(), delta.updated.size(), delta.deleted.size());
+      }
       for (const auto& h : handlers_) {
-        if (h.on_delete)
-          for (const auto& o : delta.deleted) h.on_delete(o);
-        if (h.on_add)
-          for (const auto& o : delta.added) h.on_add(o);
-        if (h.on_update)
-          for (const auto& [a, b] : delta.updated) h.on_update(a, b);
+        for (const auto& o : delta.deleted) call("delete", h.on_delete, o);
+        for (const auto& o : delta.added) call("add", h.on_add, o);
+        for (const auto& [a, b] : delta.updated) call("update", h.on_update, a, b);
       }
       if (!synced_.exchange(true)) {
         std::lock_guard sg(sync_mu_);
@@ -75,8 +91,11 @@ void Informer::dispatch(WatcherEvent&& ev) {
       auto obj = freeze(std::move(ev.object));
       auto old = cache_.upsert(obj);
       for (const auto& h : handlers_) {
-        if (old && h.on_update) h.on_update(old, obj);
-        if (!old && h.on_add) h.on_add(obj);
+        if (old) {
+          call("update", h.on_update, old, obj);
+        } else {
+          call("add", h.on_add, obj);
+        }
       }
       break;
     }
@@ -85,9 +104,7 @@ void Informer::dispatch(WatcherEvent&& ev) {
       // Hand out the final state the server sent, which is newer than the cached one.
       auto last = freeze(std::move(ev.object));
       if (old) {
-        for (const auto& h : handlers_) {
-          if (h.on_delete) h.on_delete(last);
-        }
+        for (const auto& h : handlers_) call("delete", h.on_delete, last);
       }
       break;
     }

@@ -68,10 +68,18 @@ class Informer {
   std::uint64_t lists_applied() const { return lists_applied_.load(); }
   std::uint64_t watches_started() const { return watcher_.watches_started(); }
   std::string resource_version() const { return watcher_.resource_version(); }
+  // Why the last list or watch failed ("" after a success): what a
+  // readiness check reports for an informer that has not synced.
+  std::string last_error() const { return watcher_.last_error(); }
+  // Handler calls that threw (logged, then ignored).
+  std::uint64_t handler_errors() const { return handler_errors_.load(); }
+  const Watcher& watcher() const { return watcher_; }
 
  private:
   void on_watcher_event(WatcherEvent&& ev);
   void dispatch(WatcherEvent&& ev);
+  template <typename Fn, typename... Args>
+  void call(const char* what, const Fn& fn, const Args&... args);
   ObjectPtr freeze(nlohmann::json&& object) const;
 
   ResourceRef resource_;
@@ -83,6 +91,7 @@ class Informer {
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::atomic<std::uint64_t> lists_applied_{0};
+  std::atomic<std::uint64_t> handler_errors_{0};
   mutable std::mutex sync_mu_;
   mutable std::condition_variable sync_cv_;
   std::thread thread_;

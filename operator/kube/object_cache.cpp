@@ -134,6 +134,14 @@ std::vector<ObjectPtr> ObjectCache::by_index(std::string_view index, std::string
   return out;
 }
 
+std::vector<std::string> ObjectCache::keys() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  out.reserve(objects_.size());
+  for (const auto& [key, packed] : objects_) out.push_back(key);
+  return out;
+}
+
 std::vector<std::string> ObjectCache::keys_by_index(std::string_view index,
                                                     std::string_view value) const {
   std::vector<std::string> keys;

@@ -59,6 +59,8 @@ class ObjectCache {
   ObjectPtr get(std::string_view ns, std::string_view name) const;
   ObjectPtr get(const std::string& key) const;
   std::vector<ObjectPtr> list() const;
+  // Every key ("namespace/name"), without decoding any object.
+  std::vector<std::string> keys() const;
   std::vector<ObjectPtr> by_index(std::string_view index, std::string_view value) const;
   // The keys ("namespace/name") filed under an index value, sorted, without
   // decoding any object: what a mapper needs to turn an event into requests.

@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "operator/kube/call_scope.hpp"
 #include "operator/kube/watch_event_decoder.hpp"
 
 namespace kiln::kube {
@@ -35,17 +36,38 @@ std::string Watcher::resource_version() const {
   return rv_snapshot_;
 }
 
+double Watcher::resource_version_age_seconds() const {
+  std::lock_guard g(rv_mu_);
+  if (rv_changed_at_ == std::chrono::steady_clock::time_point{}) return -1;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - rv_changed_at_).count();
+}
+
+std::string Watcher::last_error() const {
+  std::lock_guard g(rv_mu_);
+  return last_error_;
+}
+
+void Watcher::set_last_error(std::string error) {
+  std::lock_guard g(rv_mu_);
+  last_error_ = std::move(error);
+}
+
 void Watcher::deliver(WatchStateMachine::Outcome& outcome) {
   for (auto& ev : outcome.events) {
-    if (ev.type == WatcherEvent::Type::kRestarted) ++lists_completed_;
+    if (ev.type == WatcherEvent::Type::kRestarted && lists_completed_++ > 0) ++relists_;
     on_event_(std::move(ev));
   }
   outcome.events.clear();
   std::lock_guard g(rv_mu_);
-  rv_snapshot_ = machine_.resource_version();
+  const auto& rv = machine_.resource_version();
+  if (!rv.empty() && rv != rv_snapshot_) rv_changed_at_ = std::chrono::steady_clock::now();
+  rv_snapshot_ = rv;
 }
 
 void Watcher::run(const std::atomic<bool>& stop) {
+  // Every call below (the list too, not only the watch stream) is aborted
+  // when `stop` is set, so shutdown never waits out a request timeout.
+  CallScope calls(stop);
   std::mt19937 rng(std::random_device{}());
   WatchEventDecoder decoder;
   const std::string what = resource_.api_version() + " " + resource_.resource;
@@ -60,6 +82,7 @@ void Watcher::run(const std::atomic<bool>& stop) {
         ListOptions lo{options_.label_selector, options_.field_selector, options_.page_size,
                        step.continue_token, ""};
         out = machine_.on_list_page(client_->list(resource_, options_.ns, lo));
+        if (out.problem.empty()) set_last_error("");
       } else {
         int t = options_.min_watch_timeout_seconds;
         WatchOptions wo{step.resource_version, options_.label_selector, options_.field_selector,
@@ -67,6 +90,7 @@ void Watcher::run(const std::atomic<bool>& stop) {
         decoder.reset();
         machine_.on_watch_started();
         ++watches_started_;
+        set_last_error("");
         // Events are delivered as they are decoded; the stream is abandoned as
         // soon as the machine leaves Watching (an ERROR event).
         client_->watch(
@@ -87,22 +111,41 @@ void Watcher::run(const std::atomic<bool>& stop) {
           // shutting down) must not turn into a tight reconnect loop.
           closed.backoff = std::chrono::steady_clock::now() - started < std::chrono::seconds(1) &&
                            events_seen == 0;
+          if (closed.backoff) {
+            ++early_closes_;
+            spdlog::info("watcher {}: watch closed at once with no events; backing off", what);
+          }
           out.backoff = out.backoff || closed.backoff;
         }
       }
     } catch (const ApiError& e) {
       if (stop.load()) break;
+      ++failures_;
+      set_last_error(std::string(listing ? "list" : "watch") + " failed: " + e.what());
       spdlog::warn("watcher {}: {} failed: {}", what, listing ? "list" : "watch", e.what());
       out = listing ? machine_.on_list_failed(e.code()) : machine_.on_watch_failed(e.code());
     } catch (const std::exception& e) {  // transport errors, malformed streams
       if (stop.load()) break;
+      ++failures_;
+      set_last_error(std::string(listing ? "list" : "watch") + " failed: " + e.what());
       spdlog::warn("watcher {}: {} failed: {}", what, listing ? "list" : "watch", e.what());
       out = listing ? machine_.on_list_failed(0) : machine_.on_watch_failed(0);
     }
-    if (!out.problem.empty()) spdlog::warn("watcher {}: {}", what, out.problem);
+    if (!out.problem.empty()) {
+      ++failures_;
+      set_last_error(out.problem);
+      spdlog::warn("watcher {}: {}", what, out.problem);
+    }
+    if (!listing && machine_.state() == WatchStateMachine::State::kEmpty) {
+      spdlog::info("watcher {}: re-listing (the watch's resourceVersion is gone)", what);
+    }
     deliver(out);
     if (out.backoff && !stop.load()) {
-      sleep_unless_stopped(backoff_.next_delay(std::chrono::steady_clock::now()), stop);
+      const auto delay = backoff_.next_delay(std::chrono::steady_clock::now());
+      spdlog::info(
+          "watcher {}: backing off {} ms before the next {}", what, delay.count(),
+          machine_.next_step().kind == WatchStateMachine::Step::Kind::kListPage ? "list" : "watch");
+      sleep_unless_stopped(delay, stop);
     }
   }
 }

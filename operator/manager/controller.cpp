@@ -42,6 +42,22 @@ Controller::Controller(ControllerSpec spec, kube::Informer& primary_informer, Re
   depends_on(primary_informer);
 }
 
+void Controller::start() {
+  started_ = true;
+  pool_.start();
+}
+
+bool Controller::stop() {
+  pool_.stop();
+  return started_.exchange(false);
+}
+
+std::size_t Controller::resync() {
+  const auto keys = primary_informer_.cache().keys();
+  for (const auto& key : keys) queue_.add_with_options(key, {.priority = runtime::kLowPriority});
+  return keys.size();
+}
+
 void Controller::depends_on(kube::Informer& informer) {
   if (std::find(informers_.begin(), informers_.end(), &informer) == informers_.end()) {
     informers_.push_back(&informer);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -54,10 +55,14 @@ class Controller {
   void depends_on(kube::Informer& informer);
   const std::vector<kube::Informer*>& informers() const { return informers_; }
 
-  void start() { pool_.start(); }
+  void start();
   // Stops taking keys and waits for reconciles in flight (they see their stop
-  // token requested). Not restartable.
-  void stop() { pool_.stop(); }
+  // token requested, and their API calls are aborted). Not restartable.
+  // Returns whether the controller had been started.
+  bool stop();
+  // Queues every object of the primary cache (low priority, so real changes
+  // go first): the periodic resync. Returns how many.
+  std::size_t resync();
 
   // One reconcile of a queued key, as the workers run it.
   runtime::ReconcileResult reconcile_key(const std::string& key, std::stop_token stop);
@@ -73,6 +78,7 @@ class Controller {
   runtime::WorkQueue queue_;
   runtime::WorkerPool pool_;
   std::vector<kube::Informer*> informers_;
+  std::atomic<bool> started_{false};
 };
 
 }  // namespace kiln::manager

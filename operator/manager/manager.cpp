@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "operator/manager/informer_metrics.hpp"
 #include "operator/manager/rest_lease_store.hpp"
 #include "operator/manager/served_resources.hpp"
 
@@ -34,17 +35,27 @@ Manager::Manager(std::shared_ptr<kube::RestClient> client, ManagerOptions option
       identity_(options_.leader_election.config.identity.empty()
                     ? default_identity()
                     : options_.leader_election.config.identity),
-      probes_(options_.probes, &metrics_) {
+      probes_(options_.probes, &metrics_),
+      informer_metrics_(metrics_) {
   probes_.add_health_check("ping", [] { return std::optional<std::string>(); });
   probes_.add_readiness_check("informers-synced", [this]() -> std::optional<std::string> {
+    std::string unsynced;
     for (auto* informer : all_informers()) {
-      if (!informer->has_synced()) return resource_id(informer->resource()) + " not synced";
+      if (informer->has_synced()) continue;
+      const auto why = informer->last_error();
+      unsynced += (unsynced.empty() ? "" : "; ") + resource_label(informer->resource()) +
+                  " not synced" + (why.empty() ? "" : ": " + why);
     }
-    return std::nullopt;
+    if (unsynced.empty()) return std::nullopt;
+    return unsynced;
+  });
+  informer_metrics_collector_ = metrics_.add_collector([this] {
+    for (auto* informer : all_informers()) informer_metrics_.update(*informer);
   });
 }
 
 Manager::~Manager() {
+  metrics_.remove_collector(informer_metrics_collector_);
   stop_controllers();
   for (auto* informer : all_informers()) informer->stop();
   probes_.stop();
@@ -83,6 +94,13 @@ kube::Informer& Manager::informer(const kube::ResourceRef& resource) {
       if (cache.transform) cache.transform(object);
     };
     slot = std::make_unique<kube::Informer>(client_, resource, std::move(options));
+    if (running_) {
+      // Asked for after run() started its informers: start this one too.
+      // The caller waits for its sync (Informer::wait_for_sync) before
+      // trusting its cache.
+      spdlog::info("informer {} created after start: starting it", id);
+      slot->start();
+    }
   }
   return *slot;
 }
@@ -94,33 +112,81 @@ Controller& Manager::add_controller(ControllerSpec spec, Reconciler reconcile) {
   return *controllers_.back();
 }
 
-bool Manager::wait_for_caches(const std::stop_token& stop) {
-  for (auto* informer : all_informers()) {
+std::optional<std::string> Manager::wait_for_caches(Controller& controller,
+                                                    const std::stop_token& stop) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.cache_sync_timeout;
+  for (auto* informer : controller.informers()) {
     while (!informer->wait_for_sync(std::chrono::milliseconds(200))) {
-      if (stop.stop_requested()) return false;
+      if (stop.stop_requested()) return std::nullopt;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        const auto why = informer->last_error();
+        return "controller " + controller.name() + ": cache of " +
+               resource_label(informer->resource()) + " not synced after " +
+               std::to_string(options_.cache_sync_timeout.count()) +
+               " s: " + (why.empty() ? "no list answered yet" : why);
+      }
     }
   }
-  return true;
+  return std::nullopt;
+}
+
+void Manager::fail(const std::string& why) {
+  spdlog::error("manager cannot go on: {}", why);
+  {
+    std::lock_guard lock(failure_mu_);
+    if (failure_.empty()) failure_ = why;
+  }
+  run_stop_.request_stop();
 }
 
 void Manager::run_controllers(std::stop_token leading) {
-  // Workers must not act on a partial view of the cluster.
-  if (!wait_for_caches(leading)) return;
+  // Each controller starts once its own informers have synced (workers must
+  // not act on a partial view), independently of the others'; one that
+  // cannot sync within cache_sync_timeout fails the manager.
   for (auto& c : controllers_) {
+    if (auto problem = wait_for_caches(*c, leading)) {
+      fail(*problem);
+      return;
+    }
+    if (leading.stop_requested()) return;
     spdlog::info("starting controller {} ({} informers synced)", c->name(), c->informers().size());
     c->start();
   }
-  controllers_running_ = true;
+  if (options_.sync_period > std::chrono::seconds::zero()) {
+    resyncer_ = std::jthread([this](std::stop_token stop) { resync_loop(stop); });
+  }
+}
+
+void Manager::resync_loop(std::stop_token stop) {
+  std::mt19937_64 random(std::random_device{}());
+  std::mutex mu;
+  std::condition_variable_any cv;
+  while (true) {
+    // Jittered by up to 10%, as controller-runtime's SyncPeriod, so that
+    // replicas and controllers do not resync in step.
+    const double jitter = std::uniform_real_distribution<double>(1.0, 1.1)(random);
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(options_.sync_period) * jitter);
+    std::unique_lock lock(mu);
+    if (cv.wait_for(lock, stop, wait, [] { return false; }) || stop.stop_requested()) return;
+    for (auto& c : controllers_) {
+      const auto n = c->resync();
+      spdlog::info("resync: controller {} re-queued {} objects", c->name(), n);
+    }
+  }
 }
 
 void Manager::stop_controllers() {
-  if (!controllers_running_) return;
-  for (auto& c : controllers_) c->stop();
-  controllers_running_ = false;
-  spdlog::info("controllers stopped");
+  if (resyncer_.joinable()) {
+    resyncer_.request_stop();
+    resyncer_.join();
+  }
+  bool any = false;
+  for (auto& c : controllers_) any = c->stop() || any;
+  if (any) spdlog::info("controllers stopped");
 }
 
-Manager::Exit Manager::run(std::stop_token stop) {
+Manager::Exit Manager::run(std::stop_token external_stop) {
   // A watched resource the server does not serve (a CRD not installed) is a
   // deployment error no retry fixes: say which, and stop.
   for (auto* informer : all_informers()) {
@@ -134,10 +200,18 @@ Manager::Exit Manager::run(std::stop_token stop) {
       spdlog::warn("discovery of {} failed: {}", resource_id(informer->resource()), e.what());
     }
   }
+  // Stops on the caller's request, or when the manager cannot go on.
+  std::stop_callback forward(external_stop, [this] { run_stop_.request_stop(); });
+  const std::stop_token stop = run_stop_.get_token();
+
   probes_.start();
   spdlog::info("serving /metrics, /healthz and /readyz on {}:{}", options_.probes.address,
                probes_.port());
-  for (auto* informer : all_informers()) informer->start();
+  {
+    std::lock_guard lock(informers_mu_);
+    running_ = true;
+    for (auto& [id, informer] : informers_) informer->start();
+  }
 
   Exit exit = Exit::stopped;
   const auto& le = options_.leader_election;
@@ -178,7 +252,16 @@ Manager::Exit Manager::run(std::stop_token stop) {
 
   for (auto* informer : all_informers()) informer->stop();
   probes_.stop();
+  {
+    std::lock_guard lock(failure_mu_);
+    if (!failure_.empty()) exit = Exit::failed;
+  }
   return exit;
+}
+
+std::string Manager::failure() const {
+  std::lock_guard lock(failure_mu_);
+  return failure_;
 }
 
 }  // namespace kiln::manager

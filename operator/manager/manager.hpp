@@ -1,11 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "operator/kube/informer.hpp"
@@ -13,6 +15,7 @@
 #include "operator/manager/cache_options.hpp"
 #include "operator/manager/controller.hpp"
 #include "operator/manager/controller_builder.hpp"
+#include "operator/manager/informer_metrics.hpp"
 #include "operator/runtime/leader_elector.hpp"
 #include "operator/runtime/metrics_registry.hpp"
 #include "operator/runtime/probe_server.hpp"
@@ -31,6 +34,14 @@ struct ManagerOptions {
   LeaderElectionOptions leader_election;
   // Only watch this namespace ("" = all namespaces).
   std::string watch_namespace;
+  // How long a controller waits for its informers' first lists before the
+  // manager gives up (run() returns Exit::failed, naming the informer and
+  // why: forbidden, not found...), as controller-runtime's CacheSyncTimeout.
+  std::chrono::seconds cache_sync_timeout{120};
+  // Every controller re-queues all its objects this often (jittered by up to
+  // 10%), so convergence does not depend on every event arriving
+  // (controller-runtime's SyncPeriod). Zero: never.
+  std::chrono::seconds sync_period{10 * 3600};
 };
 
 // Runs a set of controllers in one process (controller-runtime's manager):
@@ -55,7 +66,8 @@ class Manager {
   void set_cache_options(const kube::ResourceRef& resource, CacheOptions options);
 
   // The shared informer for a resource, created on first use. Add indexes
-  // before run(). Thread-safe.
+  // before run(). Thread-safe; an informer first asked for after run()
+  // started is started at once (wait_for_sync() before reading its cache).
   kube::Informer& informer(const kube::ResourceRef& resource);
 
   ControllerBuilder controller(std::string name) {
@@ -69,16 +81,22 @@ class Manager {
 
   enum class Exit { stopped, lost_leadership, failed };
   // Blocks until `stop` is requested (or leadership is lost: a process that
-  // lost its Lease must exit, as controller-runtime's does).
+  // lost its Lease must exit, as controller-runtime's does; or the manager
+  // cannot go on: a watched resource not served, a cache that did not sync
+  // within cache_sync_timeout: Exit::failed, failure() says why).
   Exit run(std::stop_token stop);
+  std::string failure() const;
 
   // The bound probe port, once run() has started the server.
   unsigned short probe_port() const { return probes_.port(); }
 
  private:
-  bool wait_for_caches(const std::stop_token& stop);
+  // Waits for the controller's informers; what went wrong on a timeout.
+  std::optional<std::string> wait_for_caches(Controller& controller, const std::stop_token& stop);
   void run_controllers(std::stop_token leading);
   void stop_controllers();
+  void resync_loop(std::stop_token stop);
+  void fail(const std::string& why);
 
   std::vector<kube::Informer*> all_informers();
 
@@ -91,7 +109,13 @@ class Manager {
   std::map<std::string, CacheOptions> cache_options_;                 // by resource id
   std::map<std::string, std::unique_ptr<kube::Informer>> informers_;  // by resource id
   std::vector<std::unique_ptr<Controller>> controllers_;
-  bool controllers_running_ = false;
+  bool running_ = false;  // informers started; guarded by informers_mu_
+  std::stop_source run_stop_;
+  mutable std::mutex failure_mu_;
+  std::string failure_;
+  std::jthread resyncer_;
+  InformerMetrics informer_metrics_;
+  runtime::MetricsRegistry::CollectorId informer_metrics_collector_ = 0;
 };
 
 // A unique identity for leader election: <hostname>_<random hex>.

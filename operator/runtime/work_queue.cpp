@@ -141,6 +141,10 @@ std::optional<std::string> WorkQueue::get() {
         metrics_->queue_duration.observe(seconds(now - std::max(entry.added, entry.due)));
       }
       update_depth_locked();
+      // This worker was perhaps the one woken to recompute the next due time
+      // after an add: hand that on to another waiting worker, or a delayed
+      // key would wait for the others' older, later deadlines.
+      if (!entries_.empty()) items_changed_.notify_one();
       return key;
     }
     update_depth_locked();

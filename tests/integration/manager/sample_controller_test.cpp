@@ -119,6 +119,29 @@ TEST_F(SampleControllerTest, DeletingTheParentDeletesTheChild) {
   })) << "the garbage collector did not follow the controller reference";
 }
 
+// Widgets created in a tight loop while operator processes start and stop:
+// whatever an operator was doing when it started (listing, opening its
+// watches, waiting for its caches), every Widget created meanwhile is
+// reconciled, and every operator stops cleanly on SIGTERM.
+TEST_F(SampleControllerTest, WidgetsCreatedWhileOperatorsStartAndStopAllConverge) {
+  constexpr int kRounds = 5;
+  constexpr int kPerRound = 40;
+  int created = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    auto op = start_replica({}, "operator-" + std::to_string(round));
+    for (int i = 0; i < kPerRound; ++i, ++created) {
+      client_->create(kWidgets, widget("s" + std::to_string(created), {{"n", std::to_string(i)}}));
+    }
+    ASSERT_TRUE(eventually([&] { return converged_widgets() == created; }, seconds(60), seconds(1)))
+        << "round " << round << ": " << converged_widgets() << " of " << created << " converged\n"
+        << op.process->log().substr(0, 8000);
+    op.process->signal(SIGTERM);
+    auto code = op.process->wait_for_exit(seconds(20));
+    ASSERT_TRUE(code.has_value()) << "round " << round << ": still running 20 s after SIGTERM";
+    EXPECT_EQ(*code, 0) << op.process->log();
+  }
+}
+
 TEST_F(SampleControllerTest, SigtermDrainsAndExitsCleanly) {
   auto op = start_replica({}, "operator");
   ASSERT_TRUE(eventually([&] { return op.ready(); }, seconds(30))) << op.process->log();

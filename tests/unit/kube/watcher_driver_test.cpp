@@ -190,5 +190,36 @@ TEST(WatcherDriver, MalformedStreamIsRewatchedFromTheLastVersion) {
   EXPECT_EQ(events.get(), (std::vector<std::string>{"restarted", "applied"}));
 }
 
+// A handler that throws during the initial list must not leave the informer
+// unsynced (a controller waiting for it would never start), nor keep the
+// other handlers from their events.
+TEST(WatcherDriver, AThrowingHandlerDoesNotKeepTheInformerFromSyncing) {
+  ScriptedServer server([&](int n, const std::string&) {
+    using http::status;
+    using testing::json_response;
+    if (n == 0) return json_response(status::ok, list({cm("a", "1"), cm("b", "2")}, "10"));
+    return json_response(status::ok, "");
+  });
+  ClientConfig config;
+  config.server = server.url();
+  InformerOptions options;
+  options.watch.ns = "ns";
+  options.watch.backoff.initial = std::chrono::milliseconds(50);
+  Informer informer(make_client(config), resources::config_maps(), options);
+  EventHandler bad;
+  bad.on_add = [](const ObjectPtr&) { throw std::runtime_error("handler bug"); };
+  std::atomic<int> good_adds{0};
+  EventHandler good;
+  good.on_add = [&](const ObjectPtr&) { ++good_adds; };
+  informer.add_handler(bad);
+  informer.add_handler(good);
+  informer.start();
+  EXPECT_TRUE(informer.wait_for_sync(std::chrono::seconds(5)));
+  informer.stop();
+  EXPECT_EQ(good_adds.load(), 2);
+  EXPECT_EQ(informer.handler_errors(), 2u);
+  EXPECT_EQ(informer.cache().size(), 2u);
+}
+
 }  // namespace
 }  // namespace kiln::kube

@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "operator/runtime/prometheus_text.hpp"
@@ -111,6 +113,40 @@ TEST_F(WorkQueueTest, EarlierAddShortensABlockedGettersWait) {
   clock->advance(1s);
   getter.join();
   EXPECT_EQ(got, "ns/b");
+}
+
+// Two idle workers; a delayed key shortens one's wait, then a ready key takes
+// a worker away. Whichever worker the ready key woke, the one left waiting
+// must wake at the delayed key's due time (not at its older, later deadline).
+TEST_F(WorkQueueTest, DelayedKeyFiresOnTimeWhenTheWorkerThatSawItTakesAnother) {
+  for (int round = 0; round < 20; ++round) {
+    auto queue = make_queue();
+    std::promise<std::string> first, second;
+    auto f1 = first.get_future(), f2 = second.get_future();
+    std::thread w1([&] { first.set_value(queue->get().value_or("")); });
+    std::thread w2([&] { second.set_value(queue->get().value_or("")); });
+    clock->await_waiters(2);
+    queue->add_after("delayed", 1s);
+    clock->await_waiters(1, /*with_deadline=*/true);  // someone now waits for +1 s
+    queue->add("ready");
+    // One worker takes "ready"; the other must be waiting for "delayed".
+    auto is_ready = [](std::future<std::string>& f) {
+      return f.wait_for(0s) == std::future_status::ready;
+    };
+    for (int i = 0; i < 500 && !is_ready(f1) && !is_ready(f2); ++i)
+      std::this_thread::sleep_for(10ms);
+    auto [taken, other] = is_ready(f1) ? std::tie(f1, f2) : std::tie(f2, f1);
+    ASSERT_TRUE(is_ready(taken)) << round;
+    EXPECT_EQ(taken.get(), "ready");
+    clock->await_waiters(1);
+    clock->advance(1s);
+    const bool on_time = other.wait_for(2s) == std::future_status::ready;
+    queue->shut_down();  // releases a worker that slept through the due time
+    w1.join();
+    w2.join();
+    ASSERT_TRUE(on_time) << "round " << round << ": the delayed key did not fire at its due time";
+    EXPECT_EQ(other.get(), "delayed");
+  }
 }
 
 TEST_F(WorkQueueTest, KeyIsNotHandedOutTwiceWhileProcessing) {
