@@ -57,6 +57,9 @@ class Informer {
 
   void start();
   void stop();  // joins the thread; idempotent
+  // Tells the thread to stop without waiting (stop() then joins it), so that
+  // many informers stop in parallel.
+  void request_stop() { stop_ = true; }
 
   bool has_synced() const { return synced_.load(); }
   bool wait_for_sync(std::chrono::milliseconds timeout) const;

@@ -194,6 +194,8 @@ Manager::Exit Manager::run(std::stop_token external_stop) {
       require_served(*client_, informer->resource());
     } catch (const ResourceNotServedError& e) {
       spdlog::error("cannot start: {}", e.what());
+      std::lock_guard lock(failure_mu_);
+      failure_ = e.what();
       return Exit::failed;
     } catch (const std::exception& e) {
       // Unreachable or forbidden discovery: the informers retry and report.
@@ -225,7 +227,7 @@ Manager::Exit Manager::run(std::stop_token external_stop) {
   } else {
     runtime::LeaderElectionConfig config = le.config;
     config.identity = identity_;
-    RestLeaseStore store(client_);
+    RestLeaseStore store(client_, stop);
     runtime::LeaseLock lock(store, le.lease_namespace, le.lease_name);
     std::jthread starter;  // waits for caches off the elector's thread
     runtime::LeaderCallbacks callbacks{
@@ -250,6 +252,8 @@ Manager::Exit Manager::run(std::stop_token external_stop) {
     }
   }
 
+  // All informers are told first, then joined: each takes up to a second.
+  for (auto* informer : all_informers()) informer->request_stop();
   for (auto* informer : all_informers()) informer->stop();
   probes_.stop();
   {

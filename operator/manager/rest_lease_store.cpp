@@ -12,11 +12,13 @@ using runtime::LeaseStoreResult;
 using runtime::LeaseStoreStatus;
 
 template <typename Call>
-LeaseStoreResult guarded(runtime::LeaseStore::Timeout timeout, Call&& call) {
+LeaseStoreResult guarded(runtime::LeaseStore::Timeout timeout, const std::stop_token& stop,
+                         Call&& call) {
   if (timeout <= runtime::LeaseStore::Timeout::zero()) {
     return {LeaseStoreStatus::error, nullptr, "no time left before the renew deadline"};
   }
   kube::CallScope deadline(std::chrono::steady_clock::now() + timeout);
+  kube::CallScope cancel(stop);
   try {
     return {LeaseStoreStatus::ok, call(), ""};
   } catch (const kube::NotFoundError& e) {
@@ -34,19 +36,23 @@ LeaseStoreResult guarded(runtime::LeaseStore::Timeout timeout, Call&& call) {
 
 LeaseStoreResult RestLeaseStore::get(const std::string& ns, const std::string& name,
                                      Timeout timeout) {
-  return guarded(timeout, [&] { return client_->get(kube::resources::leases(), ns, name); });
+  return guarded(timeout, stop_, [&] { return client_->get(kube::resources::leases(), ns, name); });
 }
 
 LeaseStoreResult RestLeaseStore::create(const std::string& ns, const nlohmann::json& lease,
                                         Timeout timeout) {
-  return guarded(timeout, [&] { return client_->create(kube::resources::leases(), lease, ns); });
+  return guarded(timeout, stop_,
+                 [&] { return client_->create(kube::resources::leases(), lease, ns); });
 }
 
 LeaseStoreResult RestLeaseStore::update(const std::string&, const std::string&,
                                         const nlohmann::json& lease, Timeout timeout) {
   // The Lease's own metadata names it; its resourceVersion makes this a
   // compare-and-swap, which is what keeps two leaders from both winning.
-  return guarded(timeout, [&] { return client_->update(kube::resources::leases(), lease); });
+  // A release (nobody named) is written even after stop was requested.
+  const bool release = lease.value("/spec/holderIdentity"_json_pointer, std::string()).empty();
+  return guarded(timeout, release ? std::stop_token() : stop_,
+                 [&] { return client_->update(kube::resources::leases(), lease); });
 }
 
 }  // namespace kiln::manager

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <stop_token>
 
 #include "operator/kube/rest_client.hpp"
 #include "operator/runtime/lease_lock.hpp"
@@ -11,7 +12,11 @@ namespace kiln::manager {
 // to the outcomes leader election decides on (409 -> conflict, 404 -> not found).
 class RestLeaseStore final : public runtime::LeaseStore {
  public:
-  explicit RestLeaseStore(std::shared_ptr<kube::RestClient> client) : client_(std::move(client)) {}
+  // Calls in flight when `stop` is requested are aborted (a stopping
+  // elector must not wait out a stalled renewal), except a release, which
+  // is what a stop is for.
+  explicit RestLeaseStore(std::shared_ptr<kube::RestClient> client, std::stop_token stop = {})
+      : client_(std::move(client)), stop_(std::move(stop)) {}
 
   // Each call is bounded by `timeout` (a kube::CallScope deadline).
   runtime::LeaseStoreResult get(const std::string& ns, const std::string& name,
@@ -23,6 +28,7 @@ class RestLeaseStore final : public runtime::LeaseStore {
 
  private:
   std::shared_ptr<kube::RestClient> client_;
+  std::stop_token stop_;
 };
 
 }  // namespace kiln::manager

@@ -135,5 +135,50 @@ TEST_F(LeaderStallTest, AStalledLeaderStopsReconcilingBeforeTheStandbyStarts) {
                          << a.process->log();
 }
 
+// SIGTERM must stop an operator within seconds even while its API server
+// does not answer: the calls in flight (a reconcile's apply, a list, the
+// Lease release) are aborted or bounded instead of waiting out the client's
+// 30 s timeout.
+TEST_F(LeaderStallTest, SigtermWhileTheApiServerStallsStopsWithinSeconds) {
+  const std::string server = cluster().var("APISERVER_URL");
+  const auto port = static_cast<unsigned short>(std::stoi(server.substr(server.rfind(':') + 1)));
+  StallableProxy proxy("127.0.0.1", port);
+  std::remove(log_path("stalled").c_str());
+  auto a = replica("stalled", proxied_kubeconfig(proxy.port()));
+  ASSERT_TRUE(eventually([&] { return leads(a); }, seconds(30))) << a.process->log();
+
+  constexpr int kCount = 10;
+  for (int i = 0; i < kCount; ++i) {
+    client_->create(kWidgets, widget("w" + std::to_string(i), {{"v", "0"}}));
+  }
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    for (int n = 1; writing; ++n) {
+      try {
+        client_->patch(kWidgets, ns(), "w" + std::to_string(n % kCount), kube::PatchType::kMerge,
+                       {{"spec", {{"data", {{"v", std::to_string(n)}}}}}});
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+  });
+  // Until a reconcile is caught in flight by the stall.
+  std::this_thread::sleep_for(seconds(3));
+  proxy.stall();
+  std::this_thread::sleep_for(seconds(1));
+  writing = false;
+  writer.join();
+
+  const auto term = std::chrono::steady_clock::now();
+  a.process->signal(SIGTERM);
+  auto code = a.process->wait_for_exit(seconds(40));
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - term).count();
+  proxy.resume();
+  std::printf("exited %.1f s after SIGTERM with its API server stalled\n", took);
+  ASSERT_TRUE(code.has_value()) << a.process->log();
+  EXPECT_LE(took, 5.0) << a.process->log();
+}
+
 }  // namespace
 }  // namespace kiln::testing
