@@ -7,6 +7,7 @@
 #include <csignal>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "operator/oci/digest.hpp"
 #include "operator/oci/image_manifest.hpp"
@@ -14,6 +15,7 @@
 #include "tests/integration/api/kiln_crd_test.hpp"
 #include "tests/integration/oci/registry_process.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/command.hpp"
 
 namespace {
 
@@ -382,6 +384,63 @@ spec:
   // A garbled result does not take the operator down either.
   finish_registration("private", job, json("not the contract"));
   ASSERT_TRUE(wait_for_reason("private", "RegistrationJobFailed")) << operator_->log();
+}
+
+TEST_F(ModelController, OperatorLeadsServesProbesAndMetricsAndLogsJson) {
+  const auto probe_port = kiln::testing::free_port();
+  const auto metrics_port = kiln::testing::free_port();
+  // Leader election is on by default; the Lease lives in this test's namespace.
+  operator_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          KILN_OPERATOR, "--kubeconfig", cluster().var("KUBECONFIG"), "--namespace", ns(),
+          "--system-namespace", ns(), "--leader-election-id", "kiln-test",
+          "--health-probe-bind-address", "127.0.0.1:" + std::to_string(probe_port),
+          "--metrics-bind-address", "127.0.0.1:" + std::to_string(metrics_port), "--log-json",
+          "--registry", registry_->host(), "--registry-plain-http", "--fetch-image", fetch_image()},
+      "/tmp/kiln-operator-" + ns() + ".log");
+  ASSERT_TRUE(eventually([&] {
+    return kubectl({"get", "lease", "kiln-test"}).exit_code == 0;
+  })) << operator_->log();
+  auto http = [](unsigned short port, const std::string& path) {
+    return kiln::testing::run_command(
+        {"curl", "-s", "--max-time", "5", "http://127.0.0.1:" + std::to_string(port) + path});
+  };
+  ASSERT_TRUE(eventually([&] { return http(probe_port, "/readyz").output == "ok"; }))
+      << http(probe_port, "/readyz").output;
+  EXPECT_EQ(http(probe_port, "/healthz").output, "ok");
+
+  apply(R"(apiVersion: kiln.dev/v1alpha1
+kind: Model
+metadata:
+  name: counted
+spec:
+  source:
+    uri: https://models.example.com/counted/model.pkl
+)");
+  wait_for_job("counted");
+  ASSERT_TRUE(eventually([&] {
+    return http(metrics_port, "/metrics")
+               .output.find("controller_runtime_reconcile_total{controller=\"model\"") !=
+           std::string::npos;
+  })) << http(metrics_port, "/metrics").output;
+  // The probe port does not serve metrics when they have their own address.
+  EXPECT_EQ(http(probe_port, "/metrics").output.find("controller_runtime_reconcile_total"),
+            std::string::npos);
+
+  // --log-json: every line is one JSON object.
+  const auto log = operator_->log();
+  std::istringstream lines(log);
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    auto j = json::parse(line, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << line;
+    if (!j.is_discarded()) {
+      EXPECT_TRUE(j.contains("msg") && j.contains("level")) << line;
+    }
+    ++count;
+  }
+  EXPECT_GT(count, 2);
 }
 
 TEST_F(ModelController, OperatorRefusesToStartWithoutTheCrds) {
