@@ -1,5 +1,6 @@
 #include "operator/oci/registry_error.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace kiln::oci {
@@ -15,6 +16,9 @@ void throw_registry_error(long status, const std::string& body, const std::strin
     detail = e.value("message", "");
   } else if (!body.empty() && body.size() < 512) {
     detail = body;
+  }
+  while (!detail.empty() && std::isspace(static_cast<unsigned char>(detail.back()))) {
+    detail.pop_back();
   }
   std::string message = what + ": HTTP " + std::to_string(status);
   if (!code.empty()) message += " " + code;

@@ -401,6 +401,15 @@ TEST_F(KilnFetchTest, RegistryWithTokenAuthAndTls) {
   EXPECT_NE(r.result["message"].get<std::string>().find("--registry-ca"), std::string::npos);
 }
 
+TEST_F(KilnFetchTest, ReadOnlyRegistryRefusesThePush) {
+  RegistryProcess registry(RegistryAuth::kNone, false, /*read_only=*/true);
+  const std::string model = scratch_ + "/model.bin";
+  write_file(model, "bytes");
+  auto r = run(register_args(registry, "file://" + model));
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_EQ(r.reason(), "PushRefused") << r.output;
+}
+
 TEST_F(KilnFetchTest, OciSourceIsOnlyResolved) {
   RegistryProcess registry(RegistryAuth::kBasic);
   const std::string config = registry.write_docker_config(kRegistryUser, kRegistryPassword);
@@ -461,6 +470,13 @@ TEST_F(KilnFetchTest, S3SourceFromVersitygw) {
   EXPECT_EQ(read_file(tree + "/model.onnx"), read_file(root + "/models/iris/model.onnx"));
   EXPECT_EQ(read_file(tree + "/score.py"), "def run(x): return x\n");
   EXPECT_FALSE(fs::exists(tree + "/x.bin"));
+
+  // A changed object: a new content digest and image.
+  write_random_file(root + "/models/iris/model.onnx", 2 * 1024 * 1024, 8);
+  auto changed = run(one);
+  ASSERT_EQ(changed.exit_code, 0) << changed.output;
+  EXPECT_EQ(changed.result["contentSha256"], sha256_of_file(root + "/models/iris/model.onnx"));
+  EXPECT_NE(changed.result["digest"], r1.result["digest"]);
 
   auto missing = register_args(registry, "s3://models/iris/nope.onnx");
   missing.insert(missing.end(), {"--source-secret-dir", secret});

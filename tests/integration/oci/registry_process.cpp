@@ -44,7 +44,7 @@ void make_self_signed_cert(const std::string& dir) {
   if (r.exit_code != 0) throw std::runtime_error("openssl req failed: " + r.output);
 }
 
-RegistryProcess::RegistryProcess(RegistryAuth auth, bool tls) : tls_(tls) {
+RegistryProcess::RegistryProcess(RegistryAuth auth, bool tls, bool read_only) : tls_(tls) {
   dir_ = make_temp_dir("kiln-registry");
   const unsigned short port = free_port();
   host_ = "127.0.0.1:" + std::to_string(port);
@@ -53,6 +53,7 @@ RegistryProcess::RegistryProcess(RegistryAuth auth, bool tls) : tls_(tls) {
          << "log:\n  level: info\n  formatter: text\n"
          << "storage:\n  filesystem:\n    rootdirectory: " << dir_ << "/data\n"
          << "  delete:\n    enabled: true\n"
+         << (read_only ? "  maintenance:\n    readonly:\n      enabled: true\n" : "")
          << "http:\n  addr: " << host_ << "\n  secret: kiln-test-secret\n";
   if (tls) {
     make_self_signed_cert(dir_ + "/tls");

@@ -22,7 +22,9 @@ inline constexpr const char* kRegistryPassword = "kiln-secret";
 // CA. Everything is stopped and removed by the destructor.
 class RegistryProcess {
  public:
-  explicit RegistryProcess(RegistryAuth auth = RegistryAuth::kNone, bool tls = false);
+  // read_only: the registry's maintenance read-only mode (every write refused).
+  explicit RegistryProcess(RegistryAuth auth = RegistryAuth::kNone, bool tls = false,
+                           bool read_only = false);
   ~RegistryProcess();
   RegistryProcess(const RegistryProcess&) = delete;
   RegistryProcess& operator=(const RegistryProcess&) = delete;
