@@ -52,7 +52,8 @@ int run_worker(const ServeConfig& config, int slot, int listen_fd, SharedMetrics
                           script->mode(),
                           script->wants_headers(),
                           script->swagger(2),
-                          script->swagger(3)};
+                          script->swagger(3),
+                          script->swagger(31)};
   auto server = std::make_shared<http::Server>(io, listen_fd, std::move(state));
 
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);

@@ -31,7 +31,7 @@ struct WorkerState {
   ScoringExecutor& executor;
   InputMode mode;
   bool wants_headers;  // run() has a request_headers parameter
-  std::optional<std::string> swagger2, swagger3;
+  std::optional<std::string> swagger2, swagger3, swagger31;  // 31: OpenAPI 3.1
 };
 
 // A worker's HTTP side: accepts on the listening socket the supervisor

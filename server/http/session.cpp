@@ -1,11 +1,13 @@
 #include "server/http/session.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "server/http/python_json.hpp"
 #include "server/request_id.hpp"
 
 namespace kiln::serve::http {
@@ -18,10 +20,17 @@ using beast::error_code;
 namespace {
 
 constexpr std::uint32_t kHeaderLimit = 32 * 1024;
+constexpr const char* kServerVersion = "kiln-serve/" KILN_VERSION;
+// Flask's words for what no route answers, as the reference server sends them.
+constexpr const char* kNotFound =
+    "The requested URL was not found on the server. If you entered the URL manually please check "
+    "your spelling and try again.";
+constexpr const char* kMethodNotAllowed = "The method is not allowed for the requested URL.";
+constexpr const char* kHtml = "text/html; charset=utf-8";
 
+// {"message": ...} as the reference server writes it (json.dumps).
 std::string json_message(const std::string& message) {
-  return nlohmann::json{{"message", message}}.dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace);
+  return python_json_object({{"message", message}});
 }
 
 std::string to_string(beast::string_view s) {
@@ -174,58 +183,99 @@ void Session::handle() {
   auto target = split_target(req.target());
   route_ = classify_path(target.path);
   keep_alive_ = req.keep_alive() && !server_->draining();
+  head_ = req.method() == bhttp::verb::head;
+  response_object_ = false;
+  if (!read_request_ids(req)) return;
 
-  auto id = req.find("x-request-id");
-  if (id != req.end() && !id->value().empty()) {
-    if (id->value().size() > kMaxRequestIdLength) {
-      request_id_.clear();
-      return reply_json(
-          431, fmt::format("x-request-id must not exceed {} characters", kMaxRequestIdLength));
-    }
-    request_id_ = to_string(id->value());
-  } else {
-    request_id_ = generate_request_id();
-  }
-
-  auto method = req.method();
+  bool get = req.method() == bhttp::verb::get || head_;
   switch (route_) {
     case Route::kHealth: {
-      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
+      if (!get) return reply_method_not_allowed("GET, HEAD");
       Response res{bhttp::status::ok, req.version()};
-      res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+      res.set(bhttp::field::content_type, kHtml);
       res.body() = "Healthy";
       return send(std::move(res));
     }
     case Route::kMetrics: {
-      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
+      if (!get) return reply_method_not_allowed("GET, HEAD");
       Response res{bhttp::status::ok, req.version()};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.body() = render_prometheus(state_.metrics, state_.config.worker_count);
       return send(std::move(res));
     }
-    case Route::kSwagger: {
-      if (method != bhttp::verb::get) return reply_json(405, "Method not allowed");
-      auto version = parse_swagger_version(target.query);
-      if (!version) {
-        return reply_json(404, "Swagger version is not valid. Supported versions: [2, 3].");
-      }
-      const auto& doc = *version == 3 ? state_.swagger3 : state_.swagger2;
-      if (!doc) {
-        return reply_json(404, fmt::format("Swagger version [{}] is not supported for the scoring "
-                                           "script.",
-                                           *version));
-      }
-      Response res{bhttp::status::ok, req.version()};
-      res.set(bhttp::field::content_type, "application/json");
-      res.body() = *doc;
-      return send(std::move(res));
-    }
+    case Route::kSwagger:
+      if (!get) return reply_method_not_allowed("GET, HEAD");
+      return handle_swagger(req, target.query);
     case Route::kScore:
       return handle_score(req);
     case Route::kOther:
       break;
   }
-  reply_json(404, "Not found: " + std::string(target.path));
+  reply_not_found();
+}
+
+// The reference server's rules: x-request-id as sent (a new UUID when
+// absent), at most 100 characters; x-ms-request-id is the client's
+// x-ms-request-id, else its x-ms-client-request-id, else the request id;
+// x-ms-client-request-id falls back to x-ms-request-id. False when the
+// request was answered 431.
+bool Session::read_request_ids(const Request& req) {
+  auto value = [&](std::string_view name) {
+    auto it = req.find(name);
+    return it == req.end() ? std::optional<std::string>{} : to_string(it->value());
+  };
+  trace_id_ = value("TraceId");
+  legacy_id_.clear();
+  client_id_.clear();
+  auto id = value("x-request-id");
+  request_id_ = id ? *id : generate_request_id();
+  if (request_id_.size() > kMaxRequestIdLength) {
+    request_id_.clear();
+    reply_json(431, fmt::format("x-request-id must not exceed {} characters", kMaxRequestIdLength));
+    return false;
+  }
+  std::string legacy = value("x-ms-request-id").value_or("");
+  std::string client = value("x-ms-client-request-id").value_or("");
+  if (!legacy.empty()) {
+    if (client.empty()) client = legacy;
+  } else {
+    legacy = client.empty() ? request_id_ : client;
+  }
+  if (legacy.size() > kMaxRequestIdLength || client.size() > kMaxRequestIdLength) {
+    reply_json(431, fmt::format("x-ms-request-id and x-ms-client-request-id must not exceed {} "
+                                "characters",
+                                kMaxRequestIdLength));
+    return false;
+  }
+  legacy_id_ = std::move(legacy);
+  client_id_ = std::move(client);
+  return true;
+}
+
+void Session::handle_swagger(Request& req, std::string_view query) {
+  std::string asked = query_param(query, "version").value_or("2");
+  std::vector<std::string> supported;
+  if (state_.swagger2) supported.emplace_back("2");
+  if (state_.swagger3) supported.emplace_back("3");
+  if (state_.swagger31) supported.emplace_back("3.1");
+  auto version = parse_swagger_version(query);
+  if (!version) {
+    return reply_json(
+        404, fmt::format("Swagger version [{}] is not valid. Supported versions: [{}].", asked,
+                         fmt::join(supported, ", ")));
+  }
+  const auto& doc = *version == 31  ? state_.swagger31
+                    : *version == 3 ? state_.swagger3
+                                    : state_.swagger2;
+  if (!doc) {
+    return reply_json(404, fmt::format("Swagger version [{}] is not supported for the scoring "
+                                       "script. Supported swagger versions: [{}].",
+                                       asked, fmt::join(supported, ", ")));
+  }
+  Response res{bhttp::status::ok, req.version()};
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = *doc;
+  send(std::move(res));
 }
 
 void Session::handle_score(Request& req) {
@@ -242,23 +292,24 @@ void Session::handle_score(Request& req) {
     }
   }
   auto method = req.method();
-  if (method != bhttp::verb::get && method != bhttp::verb::post && method != bhttp::verb::options) {
-    Response res{bhttp::status::method_not_allowed, req.version()};
-    res.set(bhttp::field::content_type, "application/json");
-    res.set(bhttp::field::allow, "GET, POST, OPTIONS");
-    res.body() = json_message("Method not allowed");
-    return send(std::move(res));
+  bool raw = state_.mode == InputMode::kRaw;
+  // As the reference server: HEAD reaches only a @rawhttp run(); for the
+  // others it is the score route's own 405.
+  if (head_ && !raw) return reply_json(405, "Method not allowed");
+  if (method != bhttp::verb::get && method != bhttp::verb::post && method != bhttp::verb::options &&
+      !head_) {
+    return reply_method_not_allowed("GET, POST, OPTIONS");
   }
-  if (method == bhttp::verb::options && state_.mode != InputMode::kRaw) {
+  if (method == bhttp::verb::options && !raw) {
     // As the reference server: OPTIONS is answered without calling run().
     Response res{bhttp::status::ok, req.version()};
-    res.set(bhttp::field::allow, "GET, POST, OPTIONS");
+    res.set(bhttp::field::content_type, kHtml);
     return send(std::move(res));
   }
   auto content_type = req.find(bhttp::field::content_type);
   std::string_view ctype = content_type == req.end() ? std::string_view{} : content_type->value();
   if (method == bhttp::verb::post) {
-    if (auto error = check_score_body(state_.mode, ctype, req.body())) {
+    if (auto error = check_score_body(state_.mode, ctype, req.body(), state_.config.strict_json)) {
       return reply_json(error->status, error->message);
     }
   }
@@ -277,6 +328,7 @@ void Session::handle_score(Request& req) {
   job->request.method = to_string(req.method_string());
   job->request.path = std::string(target.path);
   job->request.query = std::string(target.query);
+  job->request.request_id = request_id_;
   // Headers only matter to @rawhttp and request_headers scripts, and GET
   // (the query) and decorated scripts go through the Python side anyway.
   if (state_.mode != InputMode::kJsonString || state_.wants_headers ||
@@ -328,7 +380,9 @@ void Session::on_watchdog(error_code ec) {
   Response res{bhttp::status::internal_server_error, 11};
   res.set(bhttp::field::content_type, "application/json");
   res.set("x-ms-run-function-failed", "True");
-  res.body() = json_message(fmt::format("Scoring timeout after {} ms", timeout.count()));
+  res.body() =
+      python_json_object({{"message", fmt::format("Scoring timeout after {} ms", timeout.count())},
+                          {"request_id", request_id_}});
   send(std::move(res));
   server_->on_scoring_timeout();
 }
@@ -339,6 +393,7 @@ void Session::finish_score(python::ScoreResponse r) {
   server_->score_finished();
   if (server_->draining()) keep_alive_ = false;
   Response res{static_cast<bhttp::status>(r.status), parser_ ? parser_->get().version() : 11u};
+  response_object_ = r.from_response_object;
   if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
   for (auto& [name, value] : r.headers) res.insert(name, value);
   if (r.run_ms) res.set("x-ms-run-fn-exec-ms", fmt::format("{:.3f}", *r.run_ms));
@@ -353,6 +408,18 @@ void Session::reply_json(int status, const std::string& message) {
   send(std::move(res));
 }
 
+void Session::reply_not_found() {
+  reply_json(404, kNotFound);
+}
+
+void Session::reply_method_not_allowed(const char* allow) {
+  Response res{bhttp::status::method_not_allowed, parser_ ? parser_->get().version() : 11u};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::allow, allow);
+  res.body() = json_message(kMethodNotAllowed);
+  send(std::move(res));
+}
+
 void Session::reply_error_and_close(int status, const std::string& message) {
   keep_alive_ = false;
   if (request_id_.empty()) request_id_ = generate_request_id();
@@ -363,18 +430,35 @@ void Session::reply_error_and_close(int status, const std::string& message) {
 }
 
 void Session::send(Response res) {
-  if (!request_id_.empty()) {
-    res.set("x-request-id", request_id_);
-    res.set("x-ms-request-id", request_id_);
+  if (!request_id_.empty()) res.set("x-request-id", request_id_);
+  if (!legacy_id_.empty()) res.set("x-ms-request-id", legacy_id_);
+  if (!client_id_.empty()) res.set("x-ms-client-request-id", client_id_);
+  if (trace_id_) res.insert("TraceId", *trace_id_);
+  res.set("x-ms-server-version", kServerVersion);
+  // The reference server's responses say whether run() failed; the health
+  // answer and a response run() built itself are left as they are.
+  bool health = route_ == Route::kHealth && res.result() == bhttp::status::ok;
+  if (!health && !response_object_ && res.find("x-ms-run-function-failed") == res.end()) {
+    res.set("x-ms-run-function-failed", "False");
   }
   res.keep_alive(keep_alive_);
   res.prepare_payload();
+  if (head_) {  // the headers of the GET answer, its length included, without the body
+    auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
   auto elapsed = std::chrono::steady_clock::now() - request_start_;
   state_.metrics.record(route_, static_cast<int>(res.result_int()),
                         static_cast<std::uint64_t>(
                             std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
   response_ = std::move(res);
   request_id_.clear();
+  legacy_id_.clear();
+  client_id_.clear();
+  trace_id_.reset();
+  head_ = false;
+  response_object_ = false;
   stream_.expires_after(state_.config.body_timeout);
   bhttp::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
     self->response_ = {};

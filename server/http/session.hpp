@@ -43,7 +43,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_watchdog(boost::beast::error_code ec);
   void finish_score(python::ScoreResponse r);
 
+  void handle_swagger(Request& req, std::string_view query);
+  bool read_request_ids(const Request& req);
+
   void reply_json(int status, const std::string& message);
+  void reply_not_found();
+  void reply_method_not_allowed(const char* allow);
   void reply_error_and_close(int status, const std::string& message);
   void send(Response res);
   void graceful_close();
@@ -61,7 +66,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool closed_ = false;
   Route route_ = Route::kOther;
-  std::string request_id_;
+  // The request's ids, answered as the reference server answers them.
+  std::string request_id_;               // x-request-id
+  std::string legacy_id_;                // x-ms-request-id
+  std::string client_id_;                // x-ms-client-request-id
+  std::optional<std::string> trace_id_;  // TraceId, echoed
+  bool head_ = false;                    // a HEAD request: the GET answer without its body
+  bool response_object_ = false;         // run() built the response: its headers as they are
   std::chrono::steady_clock::time_point request_start_;
   std::shared_ptr<ScoreJob> job_;
   char discard_[4096];
