@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include "server/http/python_json.hpp"
@@ -37,53 +38,84 @@ std::string to_string(beast::string_view s) {
   return std::string(s.data(), s.size());
 }
 
+template <class Stream>
+Stream make_stream(asio::ip::tcp::socket socket, asio::ssl::context* tls) {
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    return Stream(std::move(socket));
+  } else {
+    return Stream(std::move(socket), *tls);
+  }
+}
+
 }  // namespace
 
-Session::Session(std::shared_ptr<Server> server, asio::ip::tcp::socket socket)
+template <class Stream>
+Session<Stream>::Session(std::shared_ptr<Server> server, asio::ip::tcp::socket socket,
+                         std::shared_ptr<asio::ssl::context> tls)
     : server_(std::move(server)),
       state_(server_->state()),
-      stream_(std::move(socket)),
+      tls_(std::move(tls)),
+      stream_(make_stream<Stream>(std::move(socket), tls_.get())),
       timer_(server_->io()) {
   server_->add(this);
   state_.metrics.connections[state_.slot].fetch_add(1, std::memory_order_relaxed);
   error_code ignored;
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  this->socket().set_option(asio::ip::tcp::no_delay(true), ignored);
 }
 
-Session::~Session() {
+template <class Stream>
+void Session<Stream>::start() {
+  if constexpr (kTls) {
+    tcp().expires_after(state_.config.header_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = this->shared_from_this()](error_code ec) {
+                              if (ec) return self->close();  // not TLS, or too slow
+                              self->wait_for_request();
+                            });
+  } else {
+    wait_for_request();
+  }
+}
+
+template <class Stream>
+Session<Stream>::~Session() {
   server_->remove(this);
   state_.metrics.connections[state_.slot].fetch_sub(1, std::memory_order_relaxed);
 }
 
-void Session::close() {
+template <class Stream>
+void Session<Stream>::close() {
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
   error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
 }
 
-void Session::close_if_idle() {
+template <class Stream>
+void Session<Stream>::close_if_idle() {
   if (idle_) close();
 }
 
 // After an error answer the client may still be sending a body we will not
 // read; closing at once could reset the connection before it reads our
 // answer. Half-close, swallow what still arrives for a moment, then close.
-void Session::graceful_close() {
+template <class Stream>
+void Session<Stream>::graceful_close() {
   error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(std::chrono::seconds(2));
+  socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  tcp().expires_after(std::chrono::seconds(2));
   stream_.async_read_some(asio::buffer(discard_),
-                          [self = shared_from_this()](error_code ec, std::size_t n) {
+                          [self = this->shared_from_this()](error_code ec, std::size_t n) {
                             self->discarded_ += n;
                             if (ec || self->discarded_ > (64u << 20)) return self->close();
                             self->graceful_close();
                           });
 }
 
-void Session::wait_for_request() {
+template <class Stream>
+void Session<Stream>::wait_for_request() {
   if (closed_) return;
   if (server_->draining()) return close();
   parser_.emplace();
@@ -92,28 +124,44 @@ void Session::wait_for_request() {
   if (buffer_.size() > 0) return read_header();  // the next request is already here
   idle_ = true;
   timer_.expires_after(state_.config.idle_timeout);
-  timer_.async_wait([self = shared_from_this()](error_code ec) {
+  timer_.async_wait([self = this->shared_from_this()](error_code ec) {
     if (!ec && self->idle_) self->close();
   });
-  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
-                              [self = shared_from_this()](error_code ec) {
-                                self->idle_ = false;
-                                self->timer_.cancel();
-                                if (ec || self->closed_) return self->close();
-                                self->read_header();
-                              });
+  if constexpr (kTls) {
+    // Bytes of the next request may already sit decrypted-to-be in the TLS
+    // layer, where a wait on the socket would not see them: read instead.
+    tcp().expires_never();
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              self->idle_ = false;
+                              self->timer_.cancel();
+                              if (ec || self->closed_) return self->close();
+                              self->read_header();
+                            });
+  } else {
+    socket().async_wait(asio::ip::tcp::socket::wait_read,
+                        [self = this->shared_from_this()](error_code ec) {
+                          self->idle_ = false;
+                          self->timer_.cancel();
+                          if (ec || self->closed_) return self->close();
+                          self->read_header();
+                        });
+  }
 }
 
-void Session::read_header() {
+template <class Stream>
+void Session<Stream>::read_header() {
   in_request_ = true;
   server_->request_started();
-  stream_.expires_after(state_.config.header_timeout);
+  tcp().expires_after(state_.config.header_timeout);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+      [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
 }
 
-void Session::on_header(error_code ec) {
+template <class Stream>
+void Session<Stream>::on_header(error_code ec) {
   route_ = Route::kOther;
   request_start_ = std::chrono::steady_clock::now();
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
@@ -141,9 +189,9 @@ void Session::on_header(error_code ec) {
   if (beast::iequals(expect, "100-continue")) {
     // curl and others wait for this before sending a larger body.
     auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-    stream_.expires_after(state_.config.body_timeout);
+    tcp().expires_after(state_.config.body_timeout);
     bhttp::async_write(stream_, *go_on,
-                       [self = shared_from_this(), go_on](error_code ec, std::size_t) {
+                       [self = this->shared_from_this(), go_on](error_code ec, std::size_t) {
                          if (ec) {
                            self->server_->request_finished();
                            self->in_request_ = false;
@@ -156,13 +204,16 @@ void Session::on_header(error_code ec) {
   read_body();
 }
 
-void Session::read_body() {
-  stream_.expires_after(state_.config.body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_body(ec); });
+template <class Stream>
+void Session<Stream>::read_body() {
+  tcp().expires_after(state_.config.body_timeout);
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_body(ec); });
 }
 
-void Session::on_body(error_code ec) {
+template <class Stream>
+void Session<Stream>::on_body(error_code ec) {
   if (ec == bhttp::error::body_limit) {
     return reply_error_and_close(413, fmt::format("Request body exceeds the limit of {} bytes",
                                                   state_.config.max_body_bytes));
@@ -177,8 +228,9 @@ void Session::on_body(error_code ec) {
   handle();
 }
 
-void Session::handle() {
-  stream_.expires_never();
+template <class Stream>
+void Session<Stream>::handle() {
+  tcp().expires_never();
   Request& req = parser_->get();
   auto target = split_target(req.target());
   route_ = classify_path(target.path);
@@ -219,7 +271,8 @@ void Session::handle() {
 // x-ms-request-id, else its x-ms-client-request-id, else the request id;
 // x-ms-client-request-id falls back to x-ms-request-id. False when the
 // request was answered 431.
-bool Session::read_request_ids(const Request& req) {
+template <class Stream>
+bool Session<Stream>::read_request_ids(const Request& req) {
   auto value = [&](std::string_view name) {
     auto it = req.find(name);
     return it == req.end() ? std::optional<std::string>{} : to_string(it->value());
@@ -252,7 +305,8 @@ bool Session::read_request_ids(const Request& req) {
   return true;
 }
 
-void Session::handle_swagger(Request& req, std::string_view query) {
+template <class Stream>
+void Session<Stream>::handle_swagger(Request& req, std::string_view query) {
   std::string asked = query_param(query, "version").value_or("2");
   std::vector<std::string> supported;
   if (state_.swagger2) supported.emplace_back("2");
@@ -278,7 +332,8 @@ void Session::handle_swagger(Request& req, std::string_view query) {
   send(std::move(res));
 }
 
-void Session::handle_score(Request& req) {
+template <class Stream>
+void Session<Stream>::handle_score(Request& req) {
   if (state_.keys.enabled()) {
     auto auth = req.find(bhttp::field::authorization);
     std::string_view presented = auth == req.end() ? std::string_view{} : auth->value();
@@ -342,7 +397,7 @@ void Session::handle_score(Request& req) {
   // Called once, on the scoring thread. The session reference moves into the
   // posted handler, so the last reference to a session is never dropped on
   // the scoring thread (its destructor belongs to the I/O thread).
-  job->done = [self = shared_from_this(), &io](python::ScoreResponse r) mutable {
+  job->done = [self = this->shared_from_this(), &io](python::ScoreResponse r) mutable {
     asio::post(io, [self = std::move(self), r = std::move(r)]() mutable {
       self->finish_score(std::move(r));
     });
@@ -351,23 +406,26 @@ void Session::handle_score(Request& req) {
   server_->score_started();
   state_.executor.submit(std::move(job));
   timer_.expires_after(state_.config.scoring_timeout);
-  timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_watchdog(ec); });
+  timer_.async_wait([self = this->shared_from_this()](error_code ec) { self->on_watchdog(ec); });
 }
 
-void Session::on_watchdog(error_code ec) {
+template <class Stream>
+void Session<Stream>::on_watchdog(error_code ec) {
   if (ec || !job_) return;
   auto timeout = state_.config.scoring_timeout;
   int s = job_->state.load();
   if (s == ScoreJob::kQueued) {
     // Behind another call; that one times out first if it is the stuck one.
     timer_.expires_after(timeout);
-    return timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_watchdog(ec); });
+    return timer_.async_wait(
+        [self = this->shared_from_this()](error_code ec) { self->on_watchdog(ec); });
   }
   if (s != ScoreJob::kRunning) return;  // done: finish_score is on its way
   auto elapsed = std::chrono::nanoseconds(ScoringExecutor::now_ns() - job_->started_ns.load());
   if (elapsed < timeout) {
     timer_.expires_after(timeout - elapsed);
-    return timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_watchdog(ec); });
+    return timer_.async_wait(
+        [self = this->shared_from_this()](error_code ec) { self->on_watchdog(ec); });
   }
   int expected = ScoreJob::kRunning;
   if (!job_->state.compare_exchange_strong(expected, ScoreJob::kTimedOut)) return;
@@ -387,7 +445,8 @@ void Session::on_watchdog(error_code ec) {
   server_->on_scoring_timeout();
 }
 
-void Session::finish_score(python::ScoreResponse r) {
+template <class Stream>
+void Session<Stream>::finish_score(python::ScoreResponse r) {
   timer_.cancel();
   job_.reset();
   server_->score_finished();
@@ -401,18 +460,21 @@ void Session::finish_score(python::ScoreResponse r) {
   send(std::move(res));
 }
 
-void Session::reply_json(int status, const std::string& message) {
+template <class Stream>
+void Session<Stream>::reply_json(int status, const std::string& message) {
   Response res{static_cast<bhttp::status>(status), parser_ ? parser_->get().version() : 11u};
   res.set(bhttp::field::content_type, "application/json");
   res.body() = json_message(message);
   send(std::move(res));
 }
 
-void Session::reply_not_found() {
+template <class Stream>
+void Session<Stream>::reply_not_found() {
   reply_json(404, kNotFound);
 }
 
-void Session::reply_method_not_allowed(const char* allow) {
+template <class Stream>
+void Session<Stream>::reply_method_not_allowed(const char* allow) {
   Response res{bhttp::status::method_not_allowed, parser_ ? parser_->get().version() : 11u};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::allow, allow);
@@ -420,7 +482,8 @@ void Session::reply_method_not_allowed(const char* allow) {
   send(std::move(res));
 }
 
-void Session::reply_error_and_close(int status, const std::string& message) {
+template <class Stream>
+void Session<Stream>::reply_error_and_close(int status, const std::string& message) {
   keep_alive_ = false;
   if (request_id_.empty()) request_id_ = generate_request_id();
   Response res{static_cast<bhttp::status>(status), 11};
@@ -429,7 +492,8 @@ void Session::reply_error_and_close(int status, const std::string& message) {
   send(std::move(res));
 }
 
-void Session::send(Response res) {
+template <class Stream>
+void Session<Stream>::send(Response res) {
   if (!request_id_.empty()) res.set("x-request-id", request_id_);
   if (!legacy_id_.empty()) res.set("x-ms-request-id", legacy_id_);
   if (!client_id_.empty()) res.set("x-ms-client-request-id", client_id_);
@@ -459,17 +523,21 @@ void Session::send(Response res) {
   trace_id_.reset();
   head_ = false;
   response_object_ = false;
-  stream_.expires_after(state_.config.body_timeout);
-  bhttp::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
-    self->response_ = {};
-    if (self->in_request_) {
-      self->in_request_ = false;
-      self->server_->request_finished();
-    }
-    if (ec) return self->close();
-    if (!self->keep_alive_) return self->graceful_close();
-    self->wait_for_request();
-  });
+  tcp().expires_after(state_.config.body_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = this->shared_from_this()](error_code ec, std::size_t) {
+                       self->response_ = {};
+                       if (self->in_request_) {
+                         self->in_request_ = false;
+                         self->server_->request_finished();
+                       }
+                       if (ec) return self->close();
+                       if (!self->keep_alive_) return self->graceful_close();
+                       self->wait_for_request();
+                     });
 }
+
+template class Session<beast::tcp_stream>;
+template class Session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace kiln::serve::http

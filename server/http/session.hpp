@@ -1,8 +1,10 @@
 #pragma once
 
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -21,13 +23,22 @@ namespace kiln::serve::http {
 //
 // Beast parses; every malformed, oversized or slow request is answered with
 // a 4xx JSON body (or, when too slow, closed) and never reaches Python.
-class Session : public std::enable_shared_from_this<Session> {
+//
+// `Stream` is a plain TCP stream, or a TLS stream over one (KILN_TLS_*): the
+// TLS session starts with the handshake (header timeout) and is otherwise
+// the same.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(std::shared_ptr<Server> server, boost::asio::ip::tcp::socket socket);
-  ~Session();
+  static constexpr bool kTls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
 
-  void start() { wait_for_request(); }
-  void close_if_idle();
+  // `tls`: the context of a TLS session (null for plain TCP); kept alive by the session.
+  Session(std::shared_ptr<Server> server, boost::asio::ip::tcp::socket socket,
+          std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+  ~Session() override;
+
+  void start();
+  void close_if_idle() override;
 
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -54,9 +65,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void graceful_close();
   void close();
 
+  boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
+  boost::asio::ip::tcp::socket& socket() { return tcp().socket(); }
+
   std::shared_ptr<Server> server_;
   WorkerState& state_;
-  boost::beast::tcp_stream stream_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // before stream_, which uses it
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;
@@ -78,5 +93,10 @@ class Session : public std::enable_shared_from_this<Session> {
   char discard_[4096];
   std::size_t discarded_ = 0;
 };
+
+using PlainSession = Session<boost::beast::tcp_stream>;
+using TlsSession = Session<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+extern template class Session<boost::beast::tcp_stream>;
+extern template class Session<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
 }  // namespace kiln::serve::http
