@@ -240,23 +240,32 @@ void Session<Stream>::handle() {
   if (!read_request_ids(req)) return;
 
   bool get = req.method() == bhttp::verb::get || head_;
+  if (req.method() == bhttp::verb::options && route_ != Route::kScore && route_ != Route::kOther) {
+    // Flask's automatic answer to OPTIONS on a GET route.
+    Response res{bhttp::status::ok, req.version()};
+    res.set(bhttp::field::content_type, kHtml);
+    res.set(bhttp::field::allow, "GET, HEAD, OPTIONS");
+    flask_answer_ = true;
+    return send(std::move(res));
+  }
   switch (route_) {
     case Route::kHealth: {
-      if (!get) return reply_method_not_allowed("GET, HEAD");
+      if (!get) return reply_method_not_allowed("GET, HEAD, OPTIONS");
       Response res{bhttp::status::ok, req.version()};
       res.set(bhttp::field::content_type, kHtml);
       res.body() = "Healthy";
+      flask_answer_ = true;
       return send(std::move(res));
     }
     case Route::kMetrics: {
-      if (!get) return reply_method_not_allowed("GET, HEAD");
+      if (!get) return reply_method_not_allowed("GET, HEAD, OPTIONS");
       Response res{bhttp::status::ok, req.version()};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.body() = render_prometheus(state_.metrics, state_.config.worker_count);
       return send(std::move(res));
     }
     case Route::kSwagger:
-      if (!get) return reply_method_not_allowed("GET, HEAD");
+      if (!get) return reply_method_not_allowed("GET, HEAD, OPTIONS");
       return handle_swagger(req, target.query);
     case Route::kScore:
       return handle_score(req);
@@ -499,10 +508,9 @@ void Session<Stream>::send(Response res) {
   if (!client_id_.empty()) res.set("x-ms-client-request-id", client_id_);
   if (trace_id_) res.insert("TraceId", *trace_id_);
   res.set("x-ms-server-version", kServerVersion);
-  // The reference server's responses say whether run() failed; the health
-  // answer and a response run() built itself are left as they are.
-  bool health = route_ == Route::kHealth && res.result() == bhttp::status::ok;
-  if (!health && !response_object_ && res.find("x-ms-run-function-failed") == res.end()) {
+  // The reference server's responses say whether run() failed; Flask's own
+  // answers and a response run() built itself are left as they are.
+  if (!flask_answer_ && !response_object_ && res.find("x-ms-run-function-failed") == res.end()) {
     res.set("x-ms-run-function-failed", "False");
   }
   res.keep_alive(keep_alive_);
@@ -523,6 +531,7 @@ void Session<Stream>::send(Response res) {
   trace_id_.reset();
   head_ = false;
   response_object_ = false;
+  flask_answer_ = false;
   tcp().expires_after(state_.config.body_timeout);
   bhttp::async_write(stream_, response_,
                      [self = this->shared_from_this()](error_code ec, std::size_t) {

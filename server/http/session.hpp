@@ -88,6 +88,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<std::string> trace_id_;  // TraceId, echoed
   bool head_ = false;                    // a HEAD request: the GET answer without its body
   bool response_object_ = false;         // run() built the response: its headers as they are
+  bool flask_answer_ = false;  // answered as Flask answers by itself (health, automatic OPTIONS)
   std::chrono::steady_clock::time_point request_start_;
   std::shared_ptr<ScoreJob> job_;
   char discard_[4096];

@@ -65,6 +65,8 @@ def header_differences(kiln, ref, case):
             if "server-version" not in case.allowed_now:
                 diffs.append(f"header {name}: kiln {kv!r} reference {rv!r}")
             continue
+        if name == "allow" and kv is not None and rv is not None:
+            kv, rv = sorted(x.strip() for x in kv.split(",")), sorted(x.strip() for x in rv.split(","))
         if kv != rv:
             diffs.append(f"header {name}: kiln {kv!r} reference {rv!r}")
     return diffs
