@@ -8,6 +8,8 @@ import json
 import logging
 import os
 
+from azureml.contrib.services.aml_response import AMLResponse
+
 
 class WithToList:
     def tolist(self):
@@ -53,6 +55,12 @@ def _value(kind):
         "datetime": lambda: datetime.datetime(2020, 1, 2, 3, 4, 5),
         "decimal": lambda: decimal.Decimal("1.5"),
         "object": lambda: object(),
+        # A plain run() may build its own response too.
+        "response": lambda: AMLResponse("made by run()", 201, {"X-Many": "a, b", "Content-Type": "text/plain"}),
+        "response_json": lambda: AMLResponse({"k": [1, 2]}, 202, json_str=True),
+        "response_none": lambda: AMLResponse(None, 200),
+        "response_500": lambda: AMLResponse("failed inside", 503),
+        "response_bytes": lambda: AMLResponse(b"\x00\x01binary", 200, {"Content-Type": "application/octet-stream"}),
     }
     return values[kind]()
 
