@@ -184,6 +184,8 @@ def _rawhttp():
         Case("rawhttp: POST", headers=[("X-Custom", "c1")], body=b"abcdef"),
         Case("rawhttp: PUT", method="PUT", body=b"x", allow=("not-found-headers",)),
         Case("rawhttp: OPTIONS", method="OPTIONS"),
+        Case("rawhttp: HEAD", method="HEAD", path="/score?x=1"),
+        Case("rawhttp: POST malformed JSON", headers=JSON, body=b"{bad"),
     ]
 
 
