@@ -90,6 +90,7 @@ stop_server() {
   kill -KILL "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
+  sleep 1  # let the machine settle before the next server
 }
 
 results=()
@@ -148,10 +149,14 @@ for round in $(seq 1 "$ROUNDS"); do
   c=$("$py" "$here/plain_loop.py" "$script" "$DURATION")
   ceilings+=("$c")
   echo "bench: round $round: plain Python loop calling run(): $c calls/s" >&2
+  # Whatever runs right after another server pays for its shutdown (and
+  # for load that changes over time): the order rotates from round to round.
+  names=(azmlinfsrv kiln-serve)
+  [ -z "$before" ] || names+=(kiln-serve-before)
+  shift_by=$(((round - 1) % ${#names[@]}))
+  names=("${names[@]:$shift_by}" "${names[@]:0:$shift_by}")
   for w in $WORKERS; do
-    measure azmlinfsrv "$w"
-    measure kiln-serve "$w"
-    [ -z "$before" ] || measure kiln-serve-before "$w"
+    for name in "${names[@]}"; do measure "$name" "$w"; done
   done
   if [ "$PEERS" = 1 ]; then
     measure kserve 1
