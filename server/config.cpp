@@ -115,7 +115,13 @@ ServeConfig config_from_environment(const Environment& env, const std::string& c
   c.secondary_key = get(env, "KILN_SECONDARY_KEY");
   c.keys_file = resolve_against(cwd, get(env, "KILN_AUTH_KEYS_FILE"));
 
-  c.debug = truthy(get(env, "KILN_DEBUG")) || get(env, "AZUREML_LOG_LEVEL") == "DEBUG";
+  c.debug = truthy(get(env, "KILN_DEBUG"));
+  c.strict_json = truthy(get(env, "KILN_STRICT_JSON"));
+  c.tls_cert_file = resolve_against(cwd, get(env, "KILN_TLS_CERT_FILE"));
+  c.tls_key_file = resolve_against(cwd, get(env, "KILN_TLS_KEY_FILE"));
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    throw ConfigError("KILN_TLS_CERT_FILE and KILN_TLS_KEY_FILE must be set together");
+  }
   c.service_name = get(env, "SERVICE_NAME", c.service_name);
   c.service_version = get(env, "SERVICE_VERSION", c.service_version);
   return c;

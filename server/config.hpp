@@ -41,8 +41,11 @@ struct ServeConfig {
   std::chrono::microseconds spin{50};                // KILN_SPIN_US: see ScoringExecutor
   std::string primary_key;                           // KILN_PRIMARY_KEY
   std::string secondary_key;                         // KILN_SECONDARY_KEY
-  std::string keys_file;  // KILN_AUTH_KEYS_FILE (re-read when it changes)
-  bool debug = false;     // KILN_DEBUG=1 or AZUREML_LOG_LEVEL=DEBUG: tracebacks in 500s
+  std::string keys_file;      // KILN_AUTH_KEYS_FILE (re-read when it changes)
+  bool debug = false;         // KILN_DEBUG=1: the exception's text and traceback in 500s
+  bool strict_json = false;   // KILN_STRICT_JSON=1: a plain run() gets only valid JSON (400 before)
+  std::string tls_cert_file;  // KILN_TLS_CERT_FILE: PEM chain; with the key, serve HTTPS
+  std::string tls_key_file;   // KILN_TLS_KEY_FILE: PEM private key (both re-read on change)
   std::string service_name = "ML service";  // SERVICE_NAME (swagger)
   std::string service_version = "1.0";      // SERVICE_VERSION (swagger)
 

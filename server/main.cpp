@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "server/config.hpp"
+#include "server/http/tls_context_store.hpp"
 #include "server/supervisor.hpp"
 
 int main(int argc, char** argv) {
@@ -35,9 +36,15 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%e] [%l] [supervisor pid %P] %v");
   try {
     auto config = kiln::serve::config_from_environment(kiln::serve::process_environment(), cwd);
+    if (!config.tls_cert_file.empty()) {  // a bad certificate fails now, not in every worker
+      kiln::serve::http::load_tls_context(config.tls_cert_file, config.tls_key_file);
+    }
     return kiln::serve::run_supervisor(std::move(config));
   } catch (const kiln::serve::ConfigError& e) {
     spdlog::critical("configuration: {}", e.what());
+    return 2;
+  } catch (const kiln::serve::http::TlsError& e) {
+    spdlog::critical("TLS: {}", e.what());
     return 2;
   }
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "server/http/server.hpp"
+#include "server/http/tls_context_store.hpp"
 #include "server/key_store.hpp"
 #include "server/python/interpreter.hpp"
 #include "server/python/scoring_script.hpp"
@@ -42,6 +43,15 @@ int run_worker(const ServeConfig& config, int slot, int listen_fd, SharedMetrics
   spdlog::info("init() done; serving");
 
   KeyStore keys(Keys{config.primary_key, config.secondary_key}, config.keys_file);
+  std::unique_ptr<http::TlsContextStore> tls;
+  if (!config.tls_cert_file.empty()) {
+    try {
+      tls = std::make_unique<http::TlsContextStore>(config.tls_cert_file, config.tls_key_file);
+    } catch (const http::TlsError& e) {
+      spdlog::critical("TLS: {}", e.what());
+      return kExitInitFailed;
+    }
+  }
   ScoringExecutor executor(*script, config.debug, config.spin);
   boost::asio::io_context io(1);
   http::WorkerState state{config,
@@ -52,7 +62,9 @@ int run_worker(const ServeConfig& config, int slot, int listen_fd, SharedMetrics
                           script->mode(),
                           script->wants_headers(),
                           script->swagger(2),
-                          script->swagger(3)};
+                          script->swagger(3),
+                          script->swagger(31),
+                          tls.get()};
   auto server = std::make_shared<http::Server>(io, listen_fd, std::move(state));
 
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);

@@ -26,7 +26,7 @@ Target split_target(std::string_view target) {
 
 Route classify_path(std::string_view path) {
   if (path == "/") return Route::kHealth;
-  if (path == "/score" || path == "/score/") return Route::kScore;
+  if (path == "/score") return Route::kScore;
   if (path == "/swagger.json") return Route::kSwagger;
   if (path == "/metrics") return Route::kMetrics;
   return Route::kOther;
@@ -77,6 +77,7 @@ std::optional<int> parse_swagger_version(std::string_view query) {
   if (!v) return 2;
   if (*v == "2" || *v == "2.0") return 2;
   if (*v == "3" || *v == "3.0") return 3;
+  if (*v == "3.1") return 31;
   return std::nullopt;
 }
 

@@ -27,7 +27,7 @@ std::optional<std::string> url_decode(std::string_view text);
 // The first value of `name` in an application/x-www-form-urlencoded query.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
-// GET /swagger.json?version=: "2"/"2.0" -> 2, "3"/"3.0" -> 3, none -> 2;
+// GET /swagger.json?version=: "2"/"2.0" -> 2, "3"/"3.0" -> 3, "3.1" -> 31, none -> 2;
 // nullopt for anything else (answered 404, as azureml-inference-server-http does).
 std::optional<int> parse_swagger_version(std::string_view query);
 

@@ -77,17 +77,15 @@ bool claims_json(std::string_view content_type) {
 }
 
 std::optional<BodyError> check_score_body(InputMode mode, std::string_view content_type,
-                                          std::string_view body) {
+                                          std::string_view body, bool strict_json) {
   if (mode == InputMode::kRaw) return std::nullopt;
   if (mode == InputMode::kObject) {
     if (!is_json_content_type(content_type)) {
       return BodyError{415, "Expects Content-Type to be application/json"};
     }
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded()) return BodyError{400, parse_error_message(body)};
-    if (!j.is_object()) return BodyError{400, "POST body should be a JSON dictionary."};
     return std::nullopt;
   }
+  if (!strict_json) return std::nullopt;
   if (!is_valid_utf8(body)) return BodyError{400, "Input cannot be decoded as UTF-8"};
   if (claims_json(content_type)) {
     if (!nlohmann::json::accept(body)) return BodyError{400, parse_error_message(body)};

@@ -28,12 +28,16 @@ bool is_valid_utf8(std::string_view text);
 // type, or application/x-www-form-urlencoded (what `curl -d` sends).
 bool claims_json(std::string_view content_type);
 
-// Checks a POST /score body before any Python runs, so malformed input is a
-// cheap 4xx and never reaches run(): invalid UTF-8 is refused (400, as the
-// reference server does), and a body that claims to be JSON (see claims_json) must parse (400 with
-// the parser's message). A body sent as another type (text/csv, ...) reaches a plain run()
-// unchanged. Schema-decorated scripts need a JSON object and a JSON content type (415).
+// Checks a POST /score body before any Python runs, for what the reference
+// server also refuses before run(): a decorated (@input_schema) run() needs a
+// JSON content type (415; the JSON itself is checked where the parameters are
+// extracted, with Python's messages). A plain run(raw_data) gets every body,
+// malformed or empty JSON included, as the reference server hands it over
+// (invalid UTF-8 is refused where the body is decoded), unless `strict_json`
+// (KILN_STRICT_JSON): then a body that claims to be JSON (see claims_json)
+// must parse and be UTF-8, else 400 with the parser's message. @rawhttp
+// scripts get anything.
 std::optional<BodyError> check_score_body(InputMode mode, std::string_view content_type,
-                                          std::string_view body);
+                                          std::string_view body, bool strict_json = false);
 
 }  // namespace kiln::serve

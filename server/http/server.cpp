@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "server/http/session.hpp"
+#include "server/http/tls_context_store.hpp"
 
 namespace kiln::serve::http {
 
@@ -25,7 +26,12 @@ asio::ip::tcp protocol_of(int fd) {
 }  // namespace
 
 void start_session(std::shared_ptr<Server> server, asio::ip::tcp::socket socket) {
-  std::make_shared<Session>(std::move(server), std::move(socket))->start();
+  if (auto* tls = server->state().tls) {
+    auto context = tls->current();
+    std::make_shared<TlsSession>(std::move(server), std::move(socket), std::move(context))->start();
+    return;
+  }
+  std::make_shared<PlainSession>(std::move(server), std::move(socket))->start();
 }
 
 Server::Server(asio::io_context& io, int listen_fd, WorkerState state)
@@ -111,8 +117,8 @@ void Server::begin_drain(std::function<void()> drained) {
   draining_ = true;
   spdlog::info("draining: {} request(s) in flight", active_requests_);
   stop_accepting();
-  std::vector<Session*> idle(sessions_.begin(), sessions_.end());
-  for (Session* s : idle) s->close_if_idle();
+  std::vector<SessionBase*> idle(sessions_.begin(), sessions_.end());
+  for (SessionBase* s : idle) s->close_if_idle();
   wait_until_idle(std::chrono::steady_clock::now() + state_.config.drain_timeout,
                   [drained = std::move(drained), this] {
                     if (active_requests_ > 0) {
@@ -140,8 +146,8 @@ void Server::on_scoring_timeout() {
     r.body = R"({"message": "The worker is being replaced after a scoring timeout; retry"})";
     job->done(std::move(r));
   }
-  std::vector<Session*> idle(sessions_.begin(), sessions_.end());
-  for (Session* s : idle) s->close_if_idle();
+  std::vector<SessionBase*> idle(sessions_.begin(), sessions_.end());
+  for (SessionBase* s : idle) s->close_if_idle();
   // in_flight_ still counts nothing stuck (its session answered), so this
   // waits for the writes of the answers above.
   wait_until_idle(std::chrono::steady_clock::now() + std::chrono::seconds(2), [] {

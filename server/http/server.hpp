@@ -19,7 +19,14 @@
 
 namespace kiln::serve::http {
 
-class Session;
+class TlsContextStore;
+
+// What the server needs of a connection, whether plain or TLS.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close_if_idle() = 0;
+};
 
 // What every connection of one worker shares. Lives on the worker's single
 // I/O thread; nothing here is touched by the scoring thread.
@@ -31,7 +38,8 @@ struct WorkerState {
   ScoringExecutor& executor;
   InputMode mode;
   bool wants_headers;  // run() has a request_headers parameter
-  std::optional<std::string> swagger2, swagger3;
+  std::optional<std::string> swagger2, swagger3, swagger31;  // 31: OpenAPI 3.1
+  TlsContextStore* tls = nullptr;                            // set when serving HTTPS
 };
 
 // A worker's HTTP side: accepts on the listening socket the supervisor
@@ -56,8 +64,8 @@ class Server : public std::enable_shared_from_this<Server> {
   bool draining() const { return draining_; }
 
   // Session bookkeeping (I/O thread only).
-  void add(Session* s) { sessions_.insert(s); }
-  void remove(Session* s) { sessions_.erase(s); }
+  void add(SessionBase* s) { sessions_.insert(s); }
+  void remove(SessionBase* s) { sessions_.erase(s); }
   void request_started() { ++active_requests_; }
   void request_finished() { --active_requests_; }
   std::int64_t in_flight() const { return in_flight_; }
@@ -75,14 +83,14 @@ class Server : public std::enable_shared_from_this<Server> {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer drain_poll_;
-  std::unordered_set<Session*> sessions_;
+  std::unordered_set<SessionBase*> sessions_;
   std::int64_t active_requests_ = 0;
   std::int64_t in_flight_ = 0;
   bool draining_ = false;
   bool stuck_ = false;
 };
 
-// Accepts one connection's sessions; see session.cpp.
+// Starts the session of one accepted connection (TLS when configured); see session.cpp.
 void start_session(std::shared_ptr<Server> server, boost::asio::ip::tcp::socket socket);
 
 }  // namespace kiln::serve::http

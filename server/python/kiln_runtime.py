@@ -380,15 +380,19 @@ class Script:
             except UnicodeDecodeError as ex:
                 raise BadInput(400, f"Input cannot be decoded as UTF-8: {ex}") from None
         else:
+            # As the reference server: only a JSON syntax error is a 400; a
+            # body json.loads cannot even decode is an internal error (500).
             try:
                 parsed = json.loads(body)
-            except ValueError as ex:
-                raise BadInput(400, f"POST body could not be decoded as JSON: {ex}") from None
+            except json.JSONDecodeError as ex:
+                if body:
+                    raise BadInput(400, f"POST body could not be decoded as JSON: {ex}") from None
+                raise BadInput(400, "POST body is empty. Expecting a JSON dictionary.") from None
             if not isinstance(parsed, dict):
                 raise BadInput(400, "POST body should be a JSON dictionary.")
             kwargs.update(self._extract(parsed))
         if self.wants_headers:
-            kwargs["request_headers"] = dict(headers)
+            kwargs["request_headers"] = wsgi_headers(headers)
         return kwargs
 
     def _extract(self, body):
@@ -399,6 +403,20 @@ class Script:
                 raise BadInput(400, f"A value is not provided for the {p.name!r} parameter.")
             out[p.name] = value
         return out
+
+
+def wsgi_headers(headers):
+    """The headers as the dict the reference server passes as
+    `request_headers`: names as WSGI spells them (Content-Type,
+    X-Custom-Header, whatever the client's case), repeated ones joined with
+    a comma, empty Content-Type / Content-Length left out."""
+    out = {}
+    for name, value in headers:
+        key = name.replace("_", "-").title()
+        if key in ("Content-Type", "Content-Length") and not value:
+            continue
+        out[key] = f"{out[key]},{value}" if key in out else value
+    return out
 
 
 def _configure_logging():
@@ -416,33 +434,106 @@ def _configure_logging():
         logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def load(path):
+def _importable(name):
+    # find_spec of "a.b" imports the package "a" but does not run "a.b".
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def install_model_module(source, app_root):
+    """`from azureml.core.model import Model` for Model.get_model_path():
+    azureml-core's own module when it is installed, else the stand-in
+    compiled into kiln-serve (azureml_model.py, passed in as `source`). Both
+    look for models under $AML_APP_ROOT/azureml-models, so AML_APP_ROOT is
+    set to the application root kiln-serve uses when the environment has
+    none (the reference server sets it too)."""
+    os.environ.setdefault("AML_APP_ROOT", app_root)
+    if _importable("azureml.core"):
+        return
+    name = "azureml.core.model"
+    module = types.ModuleType(name)
+    module.__file__ = "<kiln-serve>/azureml/core/model.py"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    sys.modules[name] = module
+    core = _ensure_package("azureml.core")
+    core.model = module
+    core.Model = module.Model
+    if not _importable("azureml.exceptions"):
+        exceptions = types.ModuleType("azureml.exceptions")
+        exceptions.WebserviceException = module.WebserviceException
+        exceptions.ModelNotFoundException = module.ModelNotFoundException
+        sys.modules[exceptions.__name__] = exceptions
+        _ensure_package("azureml").exceptions = exceptions
+
+
+def load(path, app_root="", model_source=None):
     _configure_logging()
+    if model_source is not None:
+        install_model_module(model_source, app_root)
     install_azureml_modules()
     return Script(path)
 
 
 # ---------------------------------------------------------------- responses
 
-_JSON_TYPES = (list, dict, str, int, float, bool, type(None))
+_JSON_TYPES = (list, dict, str, int, float, bool)
+
+
+class EncodeError(Exception):
+    """What run() returned cannot be encoded as JSON (a 500, as in the
+    reference server, but not run()'s failure)."""
+
+
+def _tolist(obj):
+    # numpy arrays and scalars, pandas objects, torch tensors...: anything
+    # with tolist() becomes the plain value it describes.
+    tolist = getattr(obj, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
 def _is_response(obj):
     return hasattr(obj, "status_code") and hasattr(obj, "headers") and hasattr(obj, "get_data")
 
 
+def _dumps(result):
+    # json.dumps as the reference server calls it; only what it refuses is
+    # tried again with tolist(), so every answer it gives stays the same.
+    try:
+        return json.dumps(result)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return json.dumps(result, default=_tolist)
+    except (TypeError, ValueError, RecursionError) as ex:
+        raise EncodeError(f"run() returned a value that cannot be encoded as JSON: {ex}") from ex
+
+
 def encode(result):
     """What run() returned, as either a JSON text (the usual case, encoded like
-    the reference server: json.dumps) or (status, [(name, value)], bytes) for
-    a response object run() built itself (AMLResponse or a flask Response)."""
+    the reference server: json.dumps, None as {}) or (status, [(name, value)],
+    bytes) for a response object run() built itself (AMLResponse or a flask
+    Response)."""
+    if result is None:
+        return "{}"
     if isinstance(result, _JSON_TYPES):
-        return json.dumps(result)
+        return _dumps(result)
     if _is_response(result):
         headers = result.headers
         items = headers.to_wsgi_list() if hasattr(headers, "to_wsgi_list") else list(headers.items())
         items = [(str(k), str(v)) for k, v in items if str(k).lower() != "content-length"]
-        return (int(result.status_code), items, bytes(result.get_data()))
-    return json.dumps(result)
+        status = int(result.status_code)
+        if status >= 500:
+            # As the reference server: a failing response is flagged as run()'s failure.
+            flagged = [(k, "True" if k.lower() == "x-ms-run-function-failed" else v) for k, v in items]
+            if flagged == items and not any(k.lower() == "x-ms-run-function-failed" for k, _ in items):
+                flagged.append(("x-ms-run-function-failed", "True"))
+            items = flagged
+        return (status, items, bytes(result.get_data()))
+    return _dumps(result)
 
 
 def describe(exc, tb=None):
@@ -540,13 +631,17 @@ def _swagger3(service_name, version, input_schema, output_schema):
     }
 
 
+_SWAGGER_KEYS = {"2": "2", "2.0": "2", "3": "3", "3.0": "3", "3.1": "31"}
+
+
 def swagger_documents(script, service_name, version, search_dirs):
-    """{"2": text or None, "3": text or None}: a swagger file the user ships
-    (swagger.json / swagger2.json / swagger3.json in the app root or the
-    script's directory) wins; otherwise the schema comes from the
-    inference-schema decorators, or is a generic object."""
+    """{"2": text or None, "3": ..., "31": ...} (31: OpenAPI 3.1): a swagger
+    file the user ships (swagger.json / swagger2.json / swagger3.json /
+    swagger3.1.json in the app root or the script's directory) wins;
+    otherwise the schema comes from the inference-schema decorators, or is a
+    generic object. None for a version the decorators do not support."""
     docs = {}
-    files = {"2": ("swagger2.json", "swagger.json"), "3": ("swagger3.json",)}
+    files = {"2": ("swagger2.json", "swagger.json"), "3": ("swagger3.json",), "31": ("swagger3.1.json",)}
     for v, names in files.items():
         for d in search_dirs:
             for n in names:
@@ -556,17 +651,19 @@ def swagger_documents(script, service_name, version, search_dirs):
                         docs.setdefault(v, json.dumps(json.load(f)))
     run = script.run
     input_schema = output_schema = {"type": "object", "example": {}}
-    supported = {"2", "3"}
+    supported = {"2", "3", "31"}
     if script.mode == "object":
         from inference_schema.schema_util import get_input_schema, get_output_schema, get_supported_versions
 
         input_schema = get_input_schema(run)
         output_schema = get_output_schema(run)
-        supported = set()
-        for v in get_supported_versions(run):
-            supported.add(str(v).split(".")[0])
+        supported = {_SWAGGER_KEYS[str(v)] for v in get_supported_versions(run) if str(v) in _SWAGGER_KEYS}
     if "2" not in docs:
         docs["2"] = json.dumps(_swagger2(service_name, version, input_schema, output_schema)) if "2" in supported else None
-    if "3" not in docs:
-        docs["3"] = json.dumps(_swagger3(service_name, version, input_schema, output_schema)) if "3" in supported else None
+    for key, openapi in (("3", "3.0.3"), ("31", "3.1.0")):
+        if key not in docs and key in supported:
+            doc = _swagger3(service_name, version, input_schema, output_schema)
+            doc["openapi"] = openapi
+            docs[key] = json.dumps(doc)
+        docs.setdefault(key, None)
     return docs

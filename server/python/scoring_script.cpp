@@ -5,17 +5,19 @@
 #include <strings.h>
 
 #include <chrono>
-#include <nlohmann/json.hpp>
+
+#include "server/http/python_json.hpp"
 
 namespace kiln::serve::python {
 
-extern const char* const kRuntimeSource;  // kiln_runtime.py, embedded at build time
+extern const char* const kRuntimeSource;       // kiln_runtime.py, embedded at build time
+extern const char* const kAzuremlModelSource;  // azureml_model.py, embedded at build time
 
 namespace py = pybind11;
 
 struct ScoringScript::Objects {
   py::module_ runtime;
-  py::object script, run, prepare, encode, describe, bad_input;
+  py::object script, run, prepare, encode, describe, bad_input, encode_error, unicode_error;
 };
 
 namespace {
@@ -51,7 +53,7 @@ PythonError to_python_error(const py::error_already_set& e, const py::module_* r
 }
 
 std::string error_body(const std::string& message) {
-  return nlohmann::json{{"message", message}}.dump();
+  return python_json_object({{"message", message}});
 }
 
 }  // namespace
@@ -65,12 +67,15 @@ ScoringScript::ScoringScript(const ServeConfig& config) : py_(nullptr) {
     throw to_python_error(e, nullptr, "cannot load kiln_runtime");
   }
   try {
-    objects->script = objects->runtime.attr("load")(config.entry_script);
+    objects->script =
+        objects->runtime.attr("load")(config.entry_script, config.app_root, kAzuremlModelSource);
     objects->run = objects->script.attr("run");
     objects->prepare = objects->script.attr("prepare");
     objects->encode = objects->runtime.attr("encode");
     objects->describe = objects->runtime.attr("describe");
     objects->bad_input = objects->runtime.attr("BadInput");
+    objects->encode_error = objects->runtime.attr("EncodeError");
+    objects->unicode_error = py::module_::import("builtins").attr("UnicodeDecodeError");
     std::string mode = objects->script.attr("mode").cast<std::string>();
     mode_ = mode == "raw" ? InputMode::kRaw
                           : (mode == "object" ? InputMode::kObject : InputMode::kJsonString);
@@ -86,6 +91,7 @@ ScoringScript::ScoringScript(const ServeConfig& config) : py_(nullptr) {
                                                                config.service_version, dirs);
     if (!docs["2"].is_none()) swagger2_ = docs["2"].cast<std::string>();
     if (!docs["3"].is_none()) swagger3_ = docs["3"].cast<std::string>();
+    if (!docs["31"].is_none()) swagger31_ = docs["31"].cast<std::string>();
   } catch (const py::error_already_set& e) {
     throw to_python_error(e, &objects->runtime, "cannot build the swagger documents");
   }
@@ -108,11 +114,39 @@ void ScoringScript::init() {
 }
 
 std::optional<std::string> ScoringScript::swagger(int version) const {
-  return version == 3 ? swagger3_ : swagger2_;
+  return version == 31 ? swagger31_ : version == 3 ? swagger3_ : swagger2_;
 }
+
+namespace {
+
+// Where a failure happened decides what the client is told.
+enum class Phase { kPrepare, kRun, kEncode };
+
+ScoreResponse failure(Phase phase, const std::string& request_id, const std::string& type,
+                      const std::string& message, const std::string& tb, bool debug) {
+  ScoreResponse out;
+  out.status = 500;
+  bool in_run = phase == Phase::kRun;
+  const char* text = in_run ? kRunFailedMessage : kInternalErrorMessage;
+  out.body = debug ? python_json_object({{"message", text},
+                                         {"request_id", request_id},
+                                         {"error", type},
+                                         {"detail", message},
+                                         {"traceback", tb}})
+                   : python_json_object({{"message", text}, {"request_id", request_id}});
+  out.headers.emplace_back("x-ms-run-function-failed", in_run ? "True" : "False");
+  const char* what = phase == Phase::kRun      ? "run() raised"
+                     : phase == Phase::kEncode ? "cannot encode what run() returned:"
+                                               : "cannot prepare run()'s input:";
+  spdlog::error("request {}: {} {}: {}\n{}", request_id, what, type, message, tb);
+  return out;
+}
+
+}  // namespace
 
 ScoreResponse ScoringScript::score(const ScoreRequest& request, bool debug) {
   ScoreResponse out;
+  Phase phase = Phase::kPrepare;
   py::gil_scoped_acquire gil;
   try {
     py::object result;
@@ -121,8 +155,17 @@ ScoreResponse ScoringScript::score(const ScoreRequest& request, bool debug) {
       // The hot path: run(raw_data) with the body as a str, one copy.
       PyObject* text = PyUnicode_DecodeUTF8(request.body.data(),
                                             static_cast<Py_ssize_t>(request.body.size()), "strict");
-      if (!text) throw py::error_already_set();
+      if (!text) {
+        py::error_already_set e;
+        if (!e.matches(py_->unicode_error)) throw e;
+        // The reference server's 400, with Python's own description.
+        out.status = 400;
+        out.body = error_body("Input cannot be decoded as UTF-8: " +
+                              py::str(e.value()).cast<std::string>());
+        return out;
+      }
       py::object arg = py::reinterpret_steal<py::object>(text);
+      phase = Phase::kRun;
       start = std::chrono::steady_clock::now();
       result = py_->run(arg);
     } else {
@@ -138,13 +181,16 @@ ScoreResponse ScoringScript::score(const ScoreRequest& request, bool debug) {
         out.body = error_body(e.value().attr("message").cast<std::string>());
         return out;
       }
+      phase = Phase::kRun;
       start = std::chrono::steady_clock::now();
       result = py_->run(**kwargs);
     }
     auto elapsed = std::chrono::steady_clock::now() - start;
-    out.run_ms = std::chrono::duration<double, std::milli>(elapsed).count();
+    double run_ms = std::chrono::duration<double, std::milli>(elapsed).count();
 
+    phase = Phase::kEncode;
     py::object encoded = py_->encode(result);
+    out.run_ms = run_ms;
     if (PyUnicode_Check(encoded.ptr())) {
       Py_ssize_t size = 0;
       const char* data = PyUnicode_AsUTF8AndSize(encoded.ptr(), &size);
@@ -154,6 +200,7 @@ ScoreResponse ScoringScript::score(const ScoreRequest& request, bool debug) {
     }
     py::tuple parts = encoded;
     out.status = parts[0].cast<int>();
+    out.from_response_object = true;
     out.content_type.clear();
     for (auto item : parts[1]) {
       py::tuple kv = item.cast<py::tuple>();
@@ -169,27 +216,15 @@ ScoreResponse ScoringScript::score(const ScoreRequest& request, bool debug) {
     }
     out.body = parts[2].cast<std::string>();
     if (out.status < 100 || out.status > 599)
-      throw std::runtime_error("run() returned a bad status");
+      throw std::runtime_error("run() returned a response with status " +
+                               std::to_string(out.status));
     return out;
   } catch (const py::error_already_set& e) {
     py::tuple d = py_->describe(e.value(), e.trace());
-    auto type = d[0].cast<std::string>();
-    auto message = d[1].cast<std::string>();
-    auto tb = d[2].cast<std::string>();
-    out = ScoreResponse{};
-    out.status = 500;
-    nlohmann::json body = {{"message", message.empty() ? type : message}, {"error", type}};
-    if (debug) body["traceback"] = tb;
-    out.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out.headers.emplace_back("x-ms-run-function-failed", "True");
-    spdlog::error("run() raised {}: {}\n{}", type, message, tb);
-    return out;
+    return failure(phase, request.request_id, d[0].cast<std::string>(), d[1].cast<std::string>(),
+                   d[2].cast<std::string>(), debug);
   } catch (const std::exception& e) {
-    out = ScoreResponse{};
-    out.status = 500;
-    out.body = error_body(std::string("cannot encode what run() returned: ") + e.what());
-    out.headers.emplace_back("x-ms-run-function-failed", "True");
-    return out;
+    return failure(Phase::kEncode, request.request_id, "Error", e.what(), "", debug);
   }
 }
 

@@ -20,6 +20,7 @@ struct ScoreRequest {
   std::string query;
   HeaderList headers;
   std::string body;
+  std::string request_id;  // for the log and the body of a 500
 };
 
 struct ScoreResponse {
@@ -28,7 +29,15 @@ struct ScoreResponse {
   HeaderList headers;  // extra headers (a @rawhttp response's own)
   std::string body;
   std::optional<double> run_ms;  // run()'s execution time, when it ran
+  bool from_response_object =
+      false;  // run() built the response itself (its headers as it set them)
 };
+
+// What a client reads when something failed, as the reference server words it.
+inline constexpr const char* kRunFailedMessage =
+    "An unexpected error occurred in scoring script. Check the logs for more info.";
+inline constexpr const char* kInternalErrorMessage =
+    "An unexpected internal error occurred. Check the logs for more info.";
 
 // An exception raised by the script outside run() (import, init()).
 struct PythonError : std::runtime_error {
@@ -53,11 +62,12 @@ class ScoringScript {
   bool wants_headers() const { return wants_headers_; }
 
   // Calls run() and encodes what it returns. Never throws for what the script
-  // does: an exception in run() becomes a 500 (with the traceback in the body
-  // when `debug`), a bad input for a decorated run() a 4xx.
+  // does: an exception in run() becomes a 500 with the reference server's
+  // generic message and the request id (the exception's text and traceback
+  // only when `debug`; always in the log), a bad input a 4xx.
   ScoreResponse score(const ScoreRequest& request, bool debug);
 
-  // The swagger document for version 2 or 3, built once at load time.
+  // The swagger document for version 2, 3 or 31 (OpenAPI 3.1), built once at load time.
   std::optional<std::string> swagger(int version) const;
 
  private:
@@ -65,7 +75,7 @@ class ScoringScript {
   Objects* py_;  // owned; Python objects, only touched with the GIL held
   InputMode mode_ = InputMode::kJsonString;
   bool wants_headers_ = false;
-  std::optional<std::string> swagger2_, swagger3_;
+  std::optional<std::string> swagger2_, swagger3_, swagger31_;
 };
 
 }  // namespace kiln::serve::python

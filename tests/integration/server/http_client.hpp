@@ -12,9 +12,11 @@ struct HttpResult {
   std::string error;
 };
 
-// One HTTP/1.1 request with libcurl (a fresh connection each time).
+// One HTTP/1.1 request with libcurl (a fresh connection each time). For an
+// https URL, `ca_file` is the only certificate trusted.
 HttpResult http_request(const std::string& method, const std::string& url, const std::string& body,
-                        const std::map<std::string, std::string>& headers, long timeout_ms = 30000);
+                        const std::map<std::string, std::string>& headers, long timeout_ms = 30000,
+                        const std::string& ca_file = "");
 
 // Sends `bytes` on a plain TCP connection to 127.0.0.1:port and returns
 // everything read until the server closes or `timeout_ms` passes; `closed`

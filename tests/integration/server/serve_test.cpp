@@ -273,9 +273,16 @@ TEST(KilnServe, MalformedAndOversizedRequestsGet4xxJsonAndNeverHurtTheServer) {
                   {"AZUREML_MODEL_DIR", models()},
                   {"KILN_MAX_BODY_BYTES", "4096"}});
   ASSERT_TRUE(s.wait_ready()) << s.log();
-  expect_json_error(post(s, R"({"data": [[1,2)"), 400);
-  expect_json_error(post(s, ""), 400);
-  expect_json_error(post(s, std::string("{\"data\": \"\xff\xfe\"}")), 400);
+  // As under Azure ML, run() is handed malformed and empty JSON; the seeds'
+  // run() has no try/except, so it raises: a 500 with the generic message.
+  expect_json_error(post(s, R"({"data": [[1,2)"), 500);
+  expect_json_error(post(s, ""), 500);
+  // What cannot be decoded is refused before run(), as the reference server does.
+  auto not_utf8 = post(s, std::string("{\"data\": \"\xff\xfe\"}"));
+  expect_json_error(not_utf8, 400);
+  EXPECT_NE(not_utf8.body.find("Input cannot be decoded as UTF-8: 'utf-8' codec can't decode"),
+            std::string::npos)
+      << not_utf8.body;
   std::string big = R"({"data": [[)" + std::string(8000, '1') + "]]}";
   expect_json_error(post(s, big), 413);
   expect_json_error(http_request("DELETE", s.url("/score"), "", {}), 405);
@@ -284,10 +291,13 @@ TEST(KilnServe, MalformedAndOversizedRequestsGet4xxJsonAndNeverHurtTheServer) {
       post(s, kSeedsRequest,
            {{"Content-Type", "application/json"}, {"x-request-id", std::string(150, 'x')}}),
       431);
-  // Valid JSON the model cannot use: run() raises, 500 with its message.
+  // Valid JSON the model cannot use: run() raises, a 500 that tells nothing
+  // about the script but the request id to find it in the log.
   auto wrong = post(s, R"({"data": [[1, 2]]})");
   expect_json_error(wrong, 500);
   EXPECT_EQ(wrong.body.find("Traceback"), std::string::npos) << "no traceback outside debug mode";
+  EXPECT_EQ(wrong.body.find("features"), std::string::npos) << "no exception text: " << wrong.body;
+  EXPECT_EQ(json::parse(wrong.body)["request_id"], wrong.headers["x-request-id"]);
 
   bool closed = false;
   auto garbage =
@@ -320,8 +330,24 @@ TEST(KilnServe, MalformedAndOversizedRequestsGet4xxJsonAndNeverHurtTheServer) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+TEST(KilnServe, StrictJsonRefusesMalformedJsonBeforeRun) {
+  ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")}, {"KILN_STRICT_JSON", "1"}});
+  ASSERT_TRUE(s.wait_ready()) << s.log();
+  auto bad = post(s, R"({"n": [1, 2)");
+  expect_json_error(bad, 400);
+  EXPECT_NE(bad.body.find("could not be decoded as JSON"), std::string::npos) << bad.body;
+  expect_json_error(post(s, ""), 400);
+  auto ok = post(s, R"({"n": 1})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["calls"], 1) << "run() saw only the valid request";
+  EXPECT_EQ(s.stop(), 0);
+}
+
+// In strict JSON mode (the JSON cases below are the JSON checker's).
 TEST(KilnServe, NastyRawRequestsGet4xxOrAreClosedAndTheServerSurvives) {
-  ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")}, {"KILN_MAX_BODY_BYTES", "65536"}});
+  ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")},
+                  {"KILN_MAX_BODY_BYTES", "65536"},
+                  {"KILN_STRICT_JSON", "1"}});
   ASSERT_TRUE(s.wait_ready()) << s.log();
   const std::string post = "POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
   const std::vector<std::string> nasty = {
@@ -357,11 +383,25 @@ TEST(KilnServe, NastyRawRequestsGet4xxOrAreClosedAndTheServerSurvives) {
 TEST(KilnServe, AnExceptionInRunIs500AndTheWorkerKeepsServing) {
   ServeProcess s({{"AZUREML_ENTRY_SCRIPT", script("behaviour")}});
   ASSERT_TRUE(s.wait_ready()) << s.log();
-  auto r = post(s, R"({"fail": "the input was odd"})");
+  auto r = post(s, R"({"fail": "the input was odd"})",
+                {{"Content-Type", "application/json"}, {"x-request-id", "find-me-7"}});
   expect_json_error(r, 500);
-  EXPECT_EQ(json::parse(r.body)["message"], "the input was odd");
+  // The reference server's generic message, plus the request id; the
+  // exception's text only in the log, under that id.
+  auto body = json::parse(r.body);
+  EXPECT_EQ(body["message"],
+            "An unexpected error occurred in scoring script. Check the logs for more info.");
+  EXPECT_EQ(body["request_id"], "find-me-7");
+  EXPECT_EQ(r.headers["x-ms-run-function-failed"], "True");
+  EXPECT_EQ(r.body.find("the input was odd"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("Traceback"), std::string::npos);
-  expect_json_error(post(s, R"({"numpy": 1})"), 500);  // a result json.dumps refuses
+  EXPECT_NE(s.log().find("request find-me-7: run() raised ValueError: the input was odd"),
+            std::string::npos)
+      << s.log();
+  // numpy values are encoded (json.dumps alone refuses np.float32).
+  auto np = post(s, R"({"numpy": 1})");
+  EXPECT_EQ(np.status, 200) << np.body;
+  EXPECT_EQ(np.body, "1.5");
   auto ok = post(s, R"({"n": 1})", {{"Content-Type", "application/json"}, {"X-Custom", "hdr"}});
   ASSERT_EQ(ok.status, 200);
   auto j = json::parse(ok.body);

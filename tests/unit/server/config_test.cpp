@@ -85,12 +85,18 @@ TEST_F(ConfigTest, NumbersAreValidated) {
 TEST_F(ConfigTest, KeysDebugAndVirtualenv) {
   auto c = config_from_environment({{"AZUREML_ENTRY_SCRIPT", (dir_ / "local.py").string()},
                                     {"KILN_AUTH_KEYS_FILE", "keys.json"},
-                                    {"AZUREML_LOG_LEVEL", "DEBUG"},
+                                    {"KILN_DEBUG", "1"},
+                                    {"KILN_STRICT_JSON", "true"},
+                                    {"KILN_TLS_CERT_FILE", "tls/tls.crt"},
+                                    {"KILN_TLS_KEY_FILE", "/tls/tls.key"},
                                     {"VIRTUAL_ENV", "/opt/venv"}},
                                    "/etc/kiln");
   EXPECT_TRUE(c.auth_enabled());
   EXPECT_EQ(c.keys_file, "/etc/kiln/keys.json");
   EXPECT_TRUE(c.debug);
+  EXPECT_TRUE(c.strict_json);
+  EXPECT_EQ(c.tls_cert_file, "/etc/kiln/tls/tls.crt");
+  EXPECT_EQ(c.tls_key_file, "/tls/tls.key");
   EXPECT_EQ(c.python_executable, "/opt/venv/bin/python");
   auto explicit_python =
       config_from_environment({{"AZUREML_ENTRY_SCRIPT", (dir_ / "local.py").string()},
@@ -98,6 +104,22 @@ TEST_F(ConfigTest, KeysDebugAndVirtualenv) {
                                {"KILN_PYTHON", "/usr/bin/python3"}},
                               "/");
   EXPECT_EQ(explicit_python.python_executable, "/usr/bin/python3");
+  EXPECT_FALSE(explicit_python.strict_json);
+}
+
+// A log level is not a reason to show clients exception text.
+TEST_F(ConfigTest, DebugLogLevelDoesNotExposeErrors) {
+  auto c = config_from_environment(
+      {{"AZUREML_ENTRY_SCRIPT", (dir_ / "local.py").string()}, {"AZUREML_LOG_LEVEL", "DEBUG"}},
+      "/");
+  EXPECT_FALSE(c.debug);
+}
+
+TEST_F(ConfigTest, TlsNeedsBothCertificateAndKey) {
+  EXPECT_THROW(config_from_environment({{"AZUREML_ENTRY_SCRIPT", (dir_ / "local.py").string()},
+                                        {"KILN_TLS_CERT_FILE", "/tls/tls.crt"}},
+                                       "/"),
+               ConfigError);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ TEST(Routes, ClassifiesAzureMlPaths) {
   EXPECT_EQ(classify_path("/swagger.json"), Route::kSwagger);
   EXPECT_EQ(classify_path("/metrics"), Route::kMetrics);
   EXPECT_EQ(classify_path("/scores"), Route::kOther);
+  EXPECT_EQ(classify_path("/score/"), Route::kOther);  // as Flask: no trailing slash
   EXPECT_EQ(classify_path(""), Route::kOther);
 }
 
@@ -38,6 +39,7 @@ TEST(Routes, SwaggerVersions) {
   EXPECT_EQ(parse_swagger_version("version=2.0"), 2);
   EXPECT_EQ(parse_swagger_version("version=3"), 3);
   EXPECT_EQ(parse_swagger_version("version=3.0"), 3);
+  EXPECT_EQ(parse_swagger_version("version=3.1"), 31);
   EXPECT_FALSE(parse_swagger_version("version=4"));
   EXPECT_FALSE(parse_swagger_version("version="));
 }

@@ -26,24 +26,37 @@ TEST(ScoreRequest, Utf8) {
   EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
 }
 
-TEST(ScoreRequest, PlainRunNeedsValidJsonWhenTheBodyClaimsIt) {
+// As the reference server: run(raw_data) is handed malformed and empty JSON,
+// and its own error handling answers.
+TEST(ScoreRequest, PlainRunGetsEveryBodyByDefault) {
   const auto mode = InputMode::kJsonString;
   EXPECT_FALSE(check_score_body(mode, "application/json", R"({"data": [[1, 2]]})"));
-  auto bad = check_score_body(mode, "application/json", R"({"data": [[1, 2)");
+  EXPECT_FALSE(check_score_body(mode, "application/json", R"({"data": [[1, 2)"));
+  EXPECT_FALSE(check_score_body(mode, "application/json", ""));
+  EXPECT_FALSE(check_score_body(mode, "", "{bad"));
+  EXPECT_FALSE(check_score_body(mode, "text/csv", "1,2,3\n"));
+}
+
+TEST(ScoreRequest, StrictJsonRefusesWhatDoesNotParse) {
+  const auto mode = InputMode::kJsonString;
+  EXPECT_FALSE(check_score_body(mode, "application/json", R"({"data": [[1, 2]]})", true));
+  auto bad = check_score_body(mode, "application/json", R"({"data": [[1, 2)", true);
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(bad->message.find("could not be decoded as JSON"), std::string::npos);
-  EXPECT_EQ(check_score_body(mode, "", "")->status, 400);
-  EXPECT_FALSE(check_score_body(mode, "text/csv", "1,2,3\n"));  // passed through as a str
-  EXPECT_EQ(check_score_body(mode, "text/csv", "\xff")->status, 400);
+  EXPECT_EQ(check_score_body(mode, "", "", true)->status, 400);
+  EXPECT_FALSE(check_score_body(mode, "text/csv", "1,2,3\n", true));  // passed through as a str
+  EXPECT_EQ(check_score_body(mode, "text/csv", "\xff", true)->status, 400);
 }
 
-TEST(ScoreRequest, DecoratedRunNeedsAJsonObject) {
+// The content type is checked here; the JSON where Python extracts the
+// parameters, so the messages are the reference server's.
+TEST(ScoreRequest, DecoratedRunNeedsAJsonContentType) {
   const auto mode = InputMode::kObject;
   EXPECT_FALSE(check_score_body(mode, "application/json", R"({"data": 1})"));
   EXPECT_EQ(check_score_body(mode, "text/plain", R"({"data": 1})")->status, 415);
-  EXPECT_EQ(check_score_body(mode, "application/json", "[1]")->status, 400);
-  EXPECT_EQ(check_score_body(mode, "application/json", "{")->status, 400);
+  EXPECT_EQ(check_score_body(mode, "", R"({"data": 1})")->status, 415);
+  EXPECT_FALSE(check_score_body(mode, "application/json", "{"));
 }
 
 TEST(ScoreRequest, RawRunGetsAnything) {

@@ -1,8 +1,9 @@
--- wrk script: POST the seeds' example request to /score, and print the
--- numbers run.sh reads (requests/s, p50 and p99 in microseconds, errors).
+-- wrk script: POST the body in $KILN_BENCH_BODY (JSON) to the URL given, and
+-- print the numbers run.sh reads (requests/s, p50 and p99 in microseconds,
+-- errors, requests). Each server gets the seeds' two rows in its own protocol.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"data": [[1,2,3,4,5,6,7,8,9,10],[10,9,8,7,6,5,4,3,2,1]]}'
+wrk.body = os.getenv("KILN_BENCH_BODY")
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
