@@ -8,7 +8,9 @@
 #       print the configuration rendered for this cluster (kubeconfig, extender
 #       URL; NAME replaces the profile and Lease name, default kiln-scheduler)
 #   kiln_scheduler.sh up --dir CLUSTER --extender BIN [--state DIR] [--no-extender] [--name NAME]
+#                        [--qps N]
 #       start the extender (unless --no-extender) and kube-scheduler; wait until both serve
+#       (--qps: kube-scheduler's API rate, burst twice that; default the config's 50)
 #   kiln_scheduler.sh down [--state DIR]     stop both
 #   kiln_scheduler.sh env [--state DIR]      EXTENDER_URL=..., SCHEDULER_NAME=... lines
 #
@@ -19,7 +21,7 @@ config_src="$here/../../manifests/scheduler/kiln-scheduler-config.yaml"
 
 command=${1:-}
 [ $# -gt 0 ] && shift
-cluster="" state="" extender="" url="" name=kiln-scheduler with_extender=true
+cluster="" state="" extender="" url="" name=kiln-scheduler with_extender=true qps=""
 while [ $# -gt 0 ]; do
   case $1 in
     --dir) cluster=$(realpath -m "$2"); shift 2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
     --url) url=$2; shift 2 ;;
     --name) name=$2; shift 2 ;;
     --no-extender) with_extender=false; shift ;;
+    --qps) qps=$2; shift 2 ;;
     *) echo "kiln_scheduler.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -51,8 +54,10 @@ alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{ print $3 }'
 render_config() {
   [ -f "$cluster/kubeconfig" ] || die "no control plane at $cluster (tests/cluster/cluster.sh up --dir $cluster)"
   local kc="$cluster/kubeconfig"
-  awk -v kc="$kc" -v url="$url" -v name="$name" -v ext="$with_extender" '
+  awk -v kc="$kc" -v url="$url" -v name="$name" -v ext="$with_extender" -v qps="$qps" '
     /^extenders:/ && ext == "false" { exit }
+    /^  qps:/ && qps != "" { print "  qps: " qps; next }
+    /^  burst:/ && qps != "" { print "  burst: " (2 * qps); next }
     /^  kubeconfig:/ { print "  kubeconfig: " kc; next }
     /^  resourceNamespace:/ { print "  resourceNamespace: kube-system"; next }
     /^  resourceName:/ { print "  resourceName: " name; next }
@@ -118,7 +123,7 @@ cmd_up() {
   cat >"$state/env" <<ENV
 EXTENDER_URL=$url
 SCHEDULER_NAME=$name
-SCHEDULER_HEALTHZ=https://127.0.0.1:${ports[1]}/healthz
+SCHEDULER_URL=https://127.0.0.1:${ports[1]}
 ENV
   log "up: scheduler $name$($with_extender && echo " with extender at $url")"
 }
