@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "scheduler/extender_args.hpp"
+#include "scheduler/json_writer.hpp"
 #include "scheduler/placement_policy.hpp"
 
 namespace kiln::scheduler {
@@ -75,53 +76,69 @@ ExtenderReply Extender::filter_impl(std::string_view body) const {
     throw MalformedArgs("pod " + pod_display_name(args.pod) + ": " + e.what());
   }
   const PolicyContext context = context_now();
-  auto result = empty_filter_result();
-  auto& failed = result["FailedNodes"];
-  auto& unresolvable = result["FailedAndUnresolvableNodes"];
-  std::vector<bool> passed(args.node_names.size(), false);
+  // Hand-written reply (see json_writer.hpp): NodeNames (or Nodes), then the
+  // two failure maps.
+  std::string kept;
+  std::string failed;
+  std::string unresolvable;
+  kept.reserve(args.node_names.size() * 24);
+  std::vector<std::size_t> kept_nodes;  // indexes into args.nodes, when whole nodes came
   std::size_t index = 0;
   std::size_t busy = 0, unsuitable = 0, unknown = 0;
+  auto add_failure = [](std::string& map, const std::string& name, std::string_view reason) {
+    map += map.empty() ? '{' : ',';
+    append_json_string(map, name);
+    map += ':';
+    append_json_string(map, reason);
+  };
   view_.visit(args.node_names,
               [&](const std::string& name, const NodeInfo* node, const NodeUsage& usage) {
                 const std::size_t i = index++;
                 if (node == nullptr) {
                   ++unknown;
-                  failed[name] = kUnknownNode;
+                  add_failure(failed, name, kUnknownNode);
                   return;
                 }
                 Verdict v = evaluate_placement(request, *node, usage, context);
                 if (v.fits) {
-                  passed[i] = true;
+                  if (args.nodes.is_array()) {
+                    kept_nodes.push_back(i);
+                  } else {
+                    kept += kept.empty() ? '[' : ',';
+                    append_json_string(kept, name);
+                  }
                 } else if (v.resolvable) {
                   ++busy;
-                  failed[name] = std::move(v.reason);
+                  add_failure(failed, name, v.reason);
                 } else {
                   ++unsuitable;
-                  unresolvable[name] = std::move(v.reason);
+                  add_failure(unresolvable, name, v.reason);
                 }
               });
-  nlohmann::json kept = nlohmann::json::array();
-  for (std::size_t i = 0; i < passed.size(); ++i) {
-    if (!passed[i]) continue;
-    kept.push_back(args.nodes.is_array() ? std::move(args.nodes[i])
-                                         : nlohmann::json(std::move(args.node_names[i])));
-  }
+  std::string out;
+  out.reserve(kept.size() + failed.size() + unresolvable.size() + 128);
   if (args.nodes.is_array()) {
-    result["Nodes"] = {{"items", std::move(kept)}};
+    nlohmann::json items = nlohmann::json::array();
+    for (std::size_t i : kept_nodes) items.push_back(std::move(args.nodes[i]));
+    out += R"({"Nodes":{"items":)";
+    out += items.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += R"(},"NodeNames":null)";
   } else {
-    result["NodeNames"] = std::move(kept);
+    out += R"({"Nodes":null,"NodeNames":)";
+    out += kept.empty() ? std::string("[]") : kept + ']';
   }
+  out += R"(,"FailedNodes":)";
+  out += failed.empty() ? std::string("{}") : failed + '}';
+  out += R"(,"FailedAndUnresolvableNodes":)";
+  out += unresolvable.empty() ? std::string("{}") : unresolvable + '}';
+  out += R"(,"Error":""})";
   if (metrics_ != nullptr) {
     metrics_->nodes_evaluated.inc(static_cast<double>(args.node_names.size()));
     metrics_->filtered_busy.inc(static_cast<double>(busy));
     metrics_->filtered_unsuitable.inc(static_cast<double>(unsuitable));
     metrics_->filtered_unknown.inc(static_cast<double>(unknown));
   }
-  if (request.managed() && busy + unsuitable + unknown > 0) {
-    spdlog::debug("filter {}: {} of {} nodes pass", pod_display_name(args.pod),
-                  args.node_names.size() - busy - unsuitable - unknown, args.node_names.size());
-  }
-  return {200, result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  return {200, std::move(out)};
 }
 
 ExtenderReply Extender::prioritize(std::string_view body) const {
@@ -147,7 +164,9 @@ ExtenderReply Extender::prioritize_impl(std::string_view body) const {
     throw MalformedArgs("pod " + pod_display_name(args.pod) + ": " + e.what());
   }
   const PolicyContext context = context_now();
-  nlohmann::json list = nlohmann::json::array();
+  std::string out;
+  out.reserve(args.node_names.size() * 40 + 2);
+  out += '[';
   view_.visit(args.node_names,
               [&](const std::string& name, const NodeInfo* node, const NodeUsage& usage) {
                 int score = kNeutralScore;
@@ -155,9 +174,15 @@ ExtenderReply Extender::prioritize_impl(std::string_view body) const {
                   Verdict v = evaluate_placement(request, *node, usage, context);
                   if (v.fits) score = v.score;
                 }
-                list.push_back({{"Host", name}, {"Score", score}});
+                if (out.size() > 1) out += ',';
+                out += R"({"Host":)";
+                append_json_string(out, name);
+                out += R"(,"Score":)";
+                out += std::to_string(score);
+                out += '}';
               });
-  return {200, list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  out += ']';
+  return {200, std::move(out)};
 }
 
 }  // namespace kiln::scheduler

@@ -8,12 +8,6 @@
 namespace kiln::scheduler {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : " or ") + i;
@@ -22,10 +16,10 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
-bool gpu_product_matches(const std::vector<std::string>& wanted, const std::string& product) {
-  const std::string have = lower(product);
-  return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-    return !w.empty() && have.find(lower(w)) != std::string::npos;
+bool gpu_product_matches(const std::vector<std::string>& wanted_lower,
+                         const std::string& product_lower) {
+  return std::any_of(wanted_lower.begin(), wanted_lower.end(), [&](const std::string& w) {
+    return !w.empty() && product_lower.find(w) != std::string::npos;
   });
 }
 
@@ -38,7 +32,7 @@ Verdict evaluate_gpu(const PodRequest& request, const NodeInfo& node, const Node
       return Verdict::never("kiln: node has no nvidia.com/gpu.product label, pod wants " +
                             joined(request.gpu_products));
     }
-    if (!gpu_product_matches(request.gpu_products, node.gpu_product)) {
+    if (!gpu_product_matches(request.gpu_products_lower, node.gpu_product_lower)) {
       return Verdict::never("kiln: GPU " + node.gpu_product + " is not " +
                             joined(request.gpu_products));
     }

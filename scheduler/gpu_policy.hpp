@@ -15,7 +15,9 @@ namespace kiln::scheduler {
 // whole node later. Call only for pods with request.gpus() > 0.
 Verdict evaluate_gpu(const PodRequest& request, const NodeInfo& node, const NodeUsage& usage);
 
-// Case-insensitive substring match of any wanted product in the node's label.
-bool gpu_product_matches(const std::vector<std::string>& wanted, const std::string& product);
+// Substring match of any wanted product in the node's label, both lower-cased
+// (PodRequest::gpu_products, NodeInfo::gpu_product_lower).
+bool gpu_product_matches(const std::vector<std::string>& wanted_lower,
+                         const std::string& product_lower);
 
 }  // namespace kiln::scheduler

@@ -1,5 +1,6 @@
 #include "scheduler/node_info.hpp"
 
+#include "scheduler/pod_request.hpp"
 #include "scheduler/quantity.hpp"
 #include "scheduler/resource_names.hpp"
 
@@ -30,6 +31,7 @@ NodeInfo parse_node_info(const nlohmann::json& node) {
     const auto& l = node.at(labels);
     if (auto it = l.find(kGpuProductLabel); it != l.end() && it->is_string()) {
       info.gpu_product = it->get<std::string>();
+      info.gpu_product_lower = to_lower(info.gpu_product);
     }
     if (auto it = l.find(kGpuMemoryLabel); it != l.end() && it->is_string()) {
       info.gpu_memory_mb = parse_count(it->get_ref<const std::string&>()).value_or(0);

@@ -15,6 +15,7 @@ struct NodeInfo {
   std::string name;
   ResourceCounts allocatable;      // accelerator resources only
   std::string gpu_product;         // nvidia.com/gpu.product, "" if unlabelled
+  std::string gpu_product_lower;   // the same, lower-cased once for matching
   std::int64_t gpu_memory_mb = 0;  // nvidia.com/gpu.memory, 0 if unlabelled
   // kiln.dev/fpga-bitstreams: bitstreams an admin or device plugin says are
   // loaded on this node's FPGAs (comma-separated sha256 list).

@@ -90,6 +90,12 @@ ResourceCounts accelerator_requests(const nlohmann::json& pod) {
   return total;
 }
 
+std::string to_lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
 std::string annotation(const nlohmann::json& object, std::string_view name) {
   const auto* metadata = member(object, "metadata");
   if (metadata == nullptr) return {};
@@ -103,6 +109,7 @@ PodRequest parse_pod_request(const nlohmann::json& pod) {
   PodRequest r;
   r.set_resources(accelerator_requests(pod));
   r.gpu_products = split_list(annotation(pod, kGpuProductAnnotation));
+  for (const auto& p : r.gpu_products) r.gpu_products_lower.push_back(to_lower(p));
   if (auto text = annotation(pod, kGpuMemoryMinAnnotation); !text.empty()) {
     auto mb = parse_memory_mb(text);
     if (!mb) {

@@ -22,8 +22,9 @@ struct PodRequest {
   // the annotation), matched case-insensitively as a substring of the node's
   // nvidia.com/gpu.product label ("T4" matches "Tesla-T4").
   std::vector<std::string> gpu_products;
-  std::int64_t gpu_memory_min_mb = 0;  // kiln.dev/gpu-memory-min
-  std::string fpga_bitstream;          // kiln.dev/fpga-bitstream (sha256)
+  std::vector<std::string> gpu_products_lower;  // the same, lower-cased once for matching
+  std::int64_t gpu_memory_min_mb = 0;           // kiln.dev/gpu-memory-min
+  std::string fpga_bitstream;                   // kiln.dev/fpga-bitstream (sha256)
 
   std::int64_t gpus() const { return gpus_; }
   // The MIG resources asked for (nvidia.com/mig-<profile> → count).
@@ -49,6 +50,9 @@ ResourceCounts accelerator_requests(const nlohmann::json& pod);
 // The pod's request; throws std::invalid_argument with a clear message when
 // an annotation the extender reads is malformed (e.g. gpu-memory-min "lots").
 PodRequest parse_pod_request(const nlohmann::json& pod);
+
+// ASCII lower case.
+std::string to_lower(std::string text);
 
 // Annotation value or "" (tolerates missing or non-object metadata).
 std::string annotation(const nlohmann::json& object, std::string_view name);

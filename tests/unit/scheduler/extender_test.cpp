@@ -171,3 +171,20 @@ TEST_F(ExtenderTest, HugeListsOfUnknownNodes) {
 
 }  // namespace
 }  // namespace kiln::scheduler
+
+namespace kiln::scheduler {
+namespace {
+
+TEST_F(ExtenderTest, OddNodeNamesStillMakeValidJson) {
+  const std::vector<std::string> names = {"we\"ird", "back\\slash", "ctl\x01", "t4-0"};
+  auto result = filter(testing::make_pod("p", {{"nvidia.com/gpu", "1"}}), names);
+  EXPECT_EQ(result["FailedNodes"].size(), 3u);
+  EXPECT_TRUE(result["FailedNodes"].contains("we\"ird"));
+  EXPECT_TRUE(result["FailedNodes"].contains("ctl\x01"));
+  auto scores = prioritize(testing::make_pod("p", {{"nvidia.com/gpu", "1"}}), names);
+  EXPECT_EQ(scores.size(), 4u);
+  EXPECT_EQ(scores["back\\slash"], 0);
+}
+
+}  // namespace
+}  // namespace kiln::scheduler

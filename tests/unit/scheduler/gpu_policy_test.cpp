@@ -82,9 +82,11 @@ TEST(GpuPolicy, NodeWithoutGpus) {
 }
 
 TEST(GpuPolicy, ProductMatchIsCaseInsensitiveSubstring) {
-  EXPECT_TRUE(gpu_product_matches({"tesla-t4"}, "Tesla-T4"));
-  EXPECT_FALSE(gpu_product_matches({""}, "Tesla-T4"));
-  EXPECT_FALSE(gpu_product_matches({}, "Tesla-T4"));
+  EXPECT_TRUE(gpu_product_matches({"t4"}, "tesla-t4"));
+  EXPECT_FALSE(gpu_product_matches({""}, "tesla-t4"));
+  EXPECT_FALSE(gpu_product_matches({}, "tesla-t4"));
+  auto t4 = parse_node_info(testing::t4_node("t"));
+  EXPECT_TRUE(evaluate_gpu(gpu_pod("1", {{"kiln.dev/gpu-product", "TESLA-t4"}}), t4, {}).fits);
 }
 
 TEST(PackingScore, FewerStrandedIsBetter) {
