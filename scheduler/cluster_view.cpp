@@ -26,17 +26,30 @@ void ClusterView::upsert_node(const nlohmann::json& node) {
   NodeInfo info = parse_node_info(node);
   if (info.name.empty()) return;
   std::unique_lock lock(mu_);
-  nodes_[info.name] = std::move(info);
+  auto& entry = nodes_[info.name];
+  if (!entry.known) ++known_nodes_;
+  entry.known = true;
+  entry.info = std::move(info);
+}
+
+void ClusterView::erase_if_unused_locked(std::unordered_map<std::string, NodeEntry>::iterator it) {
+  const auto& e = it->second;
+  if (!e.known && e.usage.used.empty() && e.usage.bitstreams.empty()) nodes_.erase(it);
 }
 
 void ClusterView::remove_node(const nlohmann::json& node) {
   std::string name = string_field(node, "metadata", "name");
   std::unique_lock lock(mu_);
-  nodes_.erase(name);
+  auto it = nodes_.find(name);
+  if (it == nodes_.end() || !it->second.known) return;
+  it->second.known = false;
+  it->second.info = NodeInfo{};
+  --known_nodes_;
+  erase_if_unused_locked(it);
 }
 
 void ClusterView::add_locked(const PodRecord& pod) {
-  auto& usage = usage_[pod.node];
+  auto& usage = nodes_[pod.node].usage;
   if (pod.active) {
     for (const auto& [name, count] : pod.requests) usage.used[name] += count;
   }
@@ -51,9 +64,9 @@ void ClusterView::add_locked(const PodRecord& pod) {
 }
 
 void ClusterView::subtract_locked(const PodRecord& pod) {
-  auto it = usage_.find(pod.node);
-  if (it == usage_.end()) return;
-  auto& usage = it->second;
+  auto it = nodes_.find(pod.node);
+  if (it == nodes_.end()) return;
+  auto& usage = it->second.usage;
   if (pod.active) {
     for (const auto& [name, count] : pod.requests) {
       if ((usage.used[name] -= count) <= 0) usage.used.erase(name);
@@ -104,16 +117,18 @@ void ClusterView::remove_pod(const nlohmann::json& pod) {
 void ClusterView::visit(const std::vector<std::string>& names, const Visitor& visit) const {
   std::shared_lock lock(mu_);
   for (const auto& name : names) {
-    auto node = nodes_.find(name);
-    auto usage = usage_.find(name);
-    visit(name, node == nodes_.end() ? nullptr : &node->second,
-          usage == usage_.end() ? kNoUsage : usage->second);
+    auto it = nodes_.find(name);
+    if (it == nodes_.end()) {
+      visit(name, nullptr, kNoUsage);
+    } else {
+      visit(name, it->second.known ? &it->second.info : nullptr, it->second.usage);
+    }
   }
 }
 
 std::size_t ClusterView::node_count() const {
   std::shared_lock lock(mu_);
-  return nodes_.size();
+  return known_nodes_;
 }
 
 std::size_t ClusterView::pod_count() const {

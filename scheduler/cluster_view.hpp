@@ -50,11 +50,20 @@ class ClusterView {
   void add_locked(const PodRecord& pod);
   void subtract_locked(const PodRecord& pod);
 
+  // One entry per node name, so a lookup is one hash: the node (once its
+  // object has been seen) and its usage (which may precede it).
+  struct NodeEntry {
+    bool known = false;
+    NodeInfo info;
+    NodeUsage usage;
+  };
+  void erase_if_unused_locked(std::unordered_map<std::string, NodeEntry>::iterator it);
+
   Clock clock_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, NodeInfo> nodes_;
-  std::unordered_map<std::string, NodeUsage> usage_;  // by node name; may precede the node
-  std::unordered_map<std::string, PodRecord> pods_;   // by namespace/name
+  std::unordered_map<std::string, NodeEntry> nodes_;
+  std::size_t known_nodes_ = 0;
+  std::unordered_map<std::string, PodRecord> pods_;  // by namespace/name
 };
 
 // Keeps only what the extender reads from a Pod (metadata names and
