@@ -23,7 +23,7 @@ class KilnSchedulerProcesses {
   void kill_extender();  // SIGKILL, as a crash
   bool extender_running();
 
-  // The extender's /metrics text, and one sample's value (-1 when absent),
+  // The extender's /metrics text, and one sample's value (0 when absent),
   // e.g. metric("kiln_scheduler_extender_requests_total{verb=\"filter\",result=\"ok\"}").
   std::string metrics_text() const;
   double metric(const std::string& series) const;
