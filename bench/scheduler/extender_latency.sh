@@ -25,13 +25,17 @@ cache_nodes() {
   curl -sf "$EXTENDER_URL/metrics" | awk '$1 == "kiln_scheduler_extender_cache_nodes" { print $2 }'
 }
 
+cycles=${CYCLES:-300}
+extender_pid=$(awk '$1 == "extender" { print $2 }' "$bench_dir/kiln/pids")
+extender_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$extender_pid/stat"; }
+
 have=0
-echo "kiln-scheduler-extender latency, $(nproc) cores, $(date -u +%FT%TZ), commit $(git -C "$repo" rev-parse --short HEAD)"
+echo "kiln-scheduler-extender latency, $(nproc) cores, $(date -u +%FT%TZ), load average $(cut -d' ' -f1 /proc/loadavg), commit $(git -C "$repo" rev-parse --short HEAD)"
 for n in "${sizes[@]}"; do
   if [ "$n" -gt "$have" ]; then
     bench_log "creating nodes $have..$n and $(((n - have) / 2)) bound pods"
     bench_nodes --prefix bench-node- --from "$have" --to "$n" --mix mixed | bench_create
-    bench_pods --prefix "s$n-" --count $(((n - have) / 2)) --gpus 0 --bind-prefix bench-node- \
+    bench_pods --prefix "s$n-" --count $(((n - have) / 2)) --gpus 1 --bind-prefix bench-node- \
       --bind-count "$n" | bench_kubectl -n bench create -f - >/dev/null
     have=$n
   fi
@@ -40,7 +44,12 @@ for n in "${sizes[@]}"; do
   echo
   echo "== $n nodes in the extender's cache ($(curl -sf "$EXTENDER_URL/metrics" |
     awk '$1 == "kiln_scheduler_extender_cache_pods" { print $2 }') bound pods)"
-  nice "$client" --url "$EXTENDER_URL" --nodes "$bench_dir/names" --cycles "${CYCLES:-300}"
+  before=$(extender_cpu_ticks)
+  nice "$client" --url "$EXTENDER_URL" --nodes "$bench_dir/names" --cycles "$cycles"
+  after=$(extender_cpu_ticks)
+  # CPU the extender spent per filter+prioritize cycle: unlike wall time, it
+  # does not grow with what else the machine is running.
+  echo "extender CPU per filter+prioritize cycle: $(echo "scale=3; ($after - $before) * 1000 / $(getconf CLK_TCK) / (3 * ($cycles + 20))" | bc) ms (load average $(cut -d' ' -f1 /proc/loadavg))"
 done
 echo
-echo "extender RSS: $(ps -o rss= -p "$(awk '$1 == "extender" { print $2 }' "$bench_dir/kiln/pids")") KiB"
+echo "extender RSS: $(ps -o rss= -p "$extender_pid") KiB"

@@ -62,3 +62,33 @@ TEST(ExtenderArgs, DisplayNameToleratesOddMetadata) {
 
 }  // namespace
 }  // namespace kiln::scheduler
+
+namespace kiln::scheduler {
+namespace {
+
+TEST(ExtenderArgs, UnknownFieldsAreSkippedWhateverTheirShape) {
+  auto args = parse_extender_args(
+      R"({"Extra":{"NodeNames":["not-me"],"Pod":5},"List":[["x"],{"y":[1]}],"Pod":{"a":[1,{"b":null}]},)"
+      R"("NodeNames":["a","b"],"After":true})");
+  EXPECT_EQ(args.node_names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(args.pod["a"][1]["b"], nullptr);
+}
+
+TEST(ExtenderArgs, RepeatedKeysKeepTheLast) {
+  auto args = parse_extender_args(
+      R"({"Pod":{"n":1},"NodeNames":["a"],"Pod":{"n":2},"NodeNames":["b","c"]})");
+  EXPECT_EQ(args.node_names, (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(args.pod["n"], 2);
+}
+
+TEST(ExtenderArgs, NullNodeNamesFallBackToNodes) {
+  auto args = parse_extender_args(
+      R"({"Pod":{},"NodeNames":null,"Nodes":{"items":[{"metadata":{"name":"a"}}]}})");
+  EXPECT_EQ(args.node_names, (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(args.nodes.is_array());
+  EXPECT_THROW(parse_extender_args(R"({"Pod":{},"NodeNames":["a"],"trailing")"), MalformedArgs);
+  EXPECT_THROW(parse_extender_args(R"({"Pod":{}} extra)"), MalformedArgs);
+}
+
+}  // namespace
+}  // namespace kiln::scheduler
