@@ -7,11 +7,20 @@
 # is counted twice: from the placement (whole free nodes) and by creating 4-GPU
 # pods with the same scheduler until they stop being placed.
 #
+# Pods ask for CPU and memory in proportion to their GPUs (4 CPUs and 16 GiB
+# per GPU, nodes have 64 and 512 GiB), as inference pods do; REQUESTS=tiny
+# makes them ask 10m / 16Mi instead, which leaves the default scheduler's
+# CPU/memory scores tied.
+#
 #   bench/scheduler/gpu_fragmentation.sh
-# Env: SEQUENCE (default "1 2 1 1 4 2 1 1 2 1 4"), BUILD_DIR, KEEP=1.
+# Env: SEQUENCE (default "1 2 1 1 4 2 1 1 2 1 4"), REQUESTS (proportional | tiny),
+#      BUILD_DIR, KEEP=1.
 . "$(dirname "$0")/common.sh"
 read -r -a sequence <<<"${SEQUENCE:-1 2 1 1 4 2 1 1 2 1 4}"
 pool_nodes=8
+requests=${REQUESTS:-proportional}
+host_flag=()
+[ "$requests" = tiny ] || host_flag=(--host-per-gpu)
 
 bench_up fragmentation
 bench_nodes --prefix frag- --to "$pool_nodes" --mix gpu --kwok --label pool=frag | bench_create
@@ -20,18 +29,21 @@ until [ "$(bench_kubectl get nodes -l pool=frag --no-headers | awk '$2 == "Ready
 done
 bench_scheduler "$bench_dir/kiln"
 
-# place NS SCHEDULER PREFIX GPUS...: one pod per entry, each bound before the next.
+# place NS SCHEDULER PREFIX GPUS...: one pod per entry, each bound before the
+# next; stops at the first pod not placed within 20 s.
 place() {
-  local ns=$1 scheduler=$2 prefix=$3 i=0 g
+  local ns=$1 scheduler=$2 prefix=$3 i=0 g start
   shift 3
   for g in "$@"; do
     bench_pods --prefix "$prefix$i-" --count 1 --gpus "$g" --scheduler "$scheduler" \
-      --selector pool=frag | bench_kubectl -n "$ns" create -f - >/dev/null
-    local waited=0
+      --selector pool=frag "${host_flag[@]}" | bench_kubectl -n "$ns" create -f - >/dev/null
+    start=$SECONDS
     until [ -n "$(bench_kubectl -n "$ns" get pod "$prefix$i-00000" -o jsonpath='{.spec.nodeName}')" ]; do
       sleep 0.2
-      waited=$((waited + 1))
-      [ $waited -lt 75 ] || { bench_log "$prefix$i ($g GPUs) not placed by $scheduler"; break; }
+      if [ $((SECONDS - start)) -ge 20 ]; then
+        bench_log "$prefix$i ($g GPUs) not placed by $scheduler"
+        return 0
+      fi
     done
     i=$((i + 1))
   done
@@ -66,7 +78,7 @@ run() {  # run LABEL SCHEDULER
   bench_kubectl delete namespace "$ns" --wait=true >/dev/null
 }
 
-echo "GPU fragmentation: ${#sequence[@]} pods asking for ${sequence[*]} GPUs ($(echo "${sequence[@]}" | tr ' ' + | bc) of $((4 * pool_nodes))) on $pool_nodes A100x4 KWOK nodes, $(date -u +%FT%TZ), commit $(git -C "$repo" rev-parse --short HEAD)"
+echo "GPU fragmentation: ${#sequence[@]} pods asking for ${sequence[*]} GPUs ($(echo "${sequence[@]}" | tr ' ' + | bc) of $((4 * pool_nodes))) on $pool_nodes A100x4 KWOK nodes, $requests CPU/memory requests, $(date -u +%FT%TZ), commit $(git -C "$repo" rev-parse --short HEAD)"
 printf '%-16s %-22s %-12s %s\n' scheduler "free GPUs per node" "4-GPU fit" "4-GPU placed"
 run default default-scheduler
 run kiln-scheduler kiln-scheduler

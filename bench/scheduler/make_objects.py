@@ -4,7 +4,7 @@
   make_objects.py nodes --prefix P --from A --to B [--mix gpu|mixed] [--kwok] [--label k=v]
   make_objects.py pods --prefix P --count N [--gpus 1,2,4,...] [--scheduler S]
                        [--product A100] [--bind-prefix NODEPREFIX --bind-count M]
-                       [--selector k=v]
+                       [--selector k=v] [--host-per-gpu]
 """
 import argparse
 import json
@@ -36,8 +36,11 @@ def node(name, kind, kwok, labels):
             "status": {"allocatable": alloc, "capacity": alloc}}
 
 
-def pod(name, gpus, scheduler, product, node_name, selector):
+def pod(name, gpus, scheduler, product, node_name, selector, host_per_gpu):
     res = {"cpu": "10m", "memory": "16Mi"}
+    if host_per_gpu and gpus:
+        # An inference pod's CPU and memory grow with its GPUs: 4 CPUs, 16 GiB each.
+        res = {"cpu": str(4 * gpus), "memory": f"{16 * gpus}Gi"}
     if gpus:
         res["nvidia.com/gpu"] = str(gpus)
     spec = {"schedulerName": scheduler,
@@ -76,6 +79,8 @@ def main():
     q.add_argument("--bind-prefix", default="")
     q.add_argument("--bind-count", type=int, default=0)
     q.add_argument("--selector", action="append")
+    q.add_argument("--host-per-gpu", action="store_true",
+                   help="request 4 CPUs and 16 GiB per GPU instead of 10m / 16Mi")
     a = p.parse_args()
     items = []
     if a.what == "nodes":
@@ -88,7 +93,7 @@ def main():
         for i in range(a.count):
             bound = f"{a.bind_prefix}{(i * 2) % a.bind_count:05d}" if a.bind_prefix else ""
             items.append(pod(f"{a.prefix}{i:05d}", gpus[i % len(gpus)], a.scheduler, a.product,
-                             bound, labels(a.selector)))
+                             bound, labels(a.selector), a.host_per_gpu))
     json.dump({"apiVersion": "v1", "kind": "List", "items": items}, sys.stdout)
 
 
