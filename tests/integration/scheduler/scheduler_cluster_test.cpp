@@ -266,3 +266,27 @@ TEST_F(SchedulerClusterTest, PodsWaitForAKilledExtenderAndThenScheduleCorrectly)
 
 }  // namespace
 }  // namespace kiln::testing
+
+namespace kiln::testing {
+namespace {
+
+// manifests/scheduler (ConfigMap from the same configuration file the tests
+// run, Deployment, RBAC) is accepted by the real API server.
+TEST_F(SchedulerClusterTest, ManifestsPassServerSideValidation) {
+  const auto& c = cluster();
+  auto ns = run_command({c.var("KUBECTL"), "--kubeconfig", c.var("KUBECONFIG"), "create",
+                         "namespace", "kiln-system"});
+  auto r = run_command({c.var("KUBECTL"), "--kubeconfig", c.var("KUBECONFIG"), "apply",
+                        "--dry-run=server", "-k", KILN_SCHEDULER_MANIFESTS});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("deployment.apps/kiln-scheduler created (server dry run)"),
+            std::string::npos)
+      << r.output;
+  if (ns.exit_code == 0) {
+    run_command({c.var("KUBECTL"), "--kubeconfig", c.var("KUBECONFIG"), "delete", "namespace",
+                 "kiln-system", "--wait=false"});
+  }
+}
+
+}  // namespace
+}  // namespace kiln::testing
