@@ -8,7 +8,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string name_of(const api::InferenceService& s) { return api::meta_name(s.metadata); }
+std::string name_of(const api::InferenceService& s) {
+  return api::meta_name(s.metadata);
+}
 
 api::Target target_of(const api::InferenceService& s) {
   return s.spec.target.value_or(api::Target::cluster);
@@ -18,13 +20,13 @@ api::Target target_of(const api::InferenceService& s) {
 
 json deployment(const api::InferenceService& service, const json& owner, const json& pod_template) {
   const std::string name = name_of(service);
-  json spec = {{"selector", {{"matchLabels", selector_labels(name)}}},
-               {"strategy",
-                {{"type", "RollingUpdate"},
-                 {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}}},
-               {"revisionHistoryLimit", 3},
-               {"progressDeadlineSeconds", 600},
-               {"template", pod_template}};
+  json spec = {
+      {"selector", {{"matchLabels", selector_labels(name)}}},
+      {"strategy",
+       {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}}},
+      {"revisionHistoryLimit", 3},
+      {"progressDeadlineSeconds", 600},
+      {"template", pod_template}};
   if (!api::effective_autoscaling(service.spec)) {
     spec["replicas"] = api::effective_replicas(service.spec);
   }
@@ -36,26 +38,26 @@ json deployment(const api::InferenceService& service, const json& owner, const j
 
 json daemon_set(const api::InferenceService& service, const json& owner, const json& pod_template) {
   const std::string name = name_of(service);
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "DaemonSet"},
-          {"metadata", child_metadata(owner, workload_name(name))},
-          {"spec",
-           {{"selector", {{"matchLabels", selector_labels(name)}}},
-            {"updateStrategy",
-             {{"type", "RollingUpdate"},
-              {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}}},
-            {"revisionHistoryLimit", 3},
-            {"template", pod_template}}}};
+  return {
+      {"apiVersion", "apps/v1"},
+      {"kind", "DaemonSet"},
+      {"metadata", child_metadata(owner, workload_name(name))},
+      {"spec",
+       {{"selector", {{"matchLabels", selector_labels(name)}}},
+        {"updateStrategy",
+         {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}}},
+        {"revisionHistoryLimit", 3},
+        {"template", pod_template}}}};
 }
 
 json service(const api::InferenceService& s, const json& owner) {
   const std::string name = name_of(s);
-  json spec = {{"type", "ClusterIP"},
-               {"selector", selector_labels(name)},
-               {"ports", json::array({{{"name", "http"},
-                                       {"port", 80},
-                                       {"targetPort", "http"},
-                                       {"protocol", "TCP"}}})}};
+  json spec = {
+      {"type", "ClusterIP"},
+      {"selector", selector_labels(name)},
+      {"ports",
+       json::array(
+           {{{"name", "http"}, {"port", 80}, {"targetPort", "http"}, {"protocol", "TCP"}}})}};
   if (target_of(s) == api::Target::edge) spec["internalTrafficPolicy"] = "Local";
   return {{"apiVersion", "v1"},
           {"kind", "Service"},
@@ -78,13 +80,13 @@ json horizontal_pod_autoscaler(const api::InferenceService& s, const json& owner
             {"minReplicas", autoscaling->min_replicas.value_or(1)},
             {"maxReplicas", autoscaling->max_replicas.value_or(10)},
             {"metrics",
-             json::array({{{"type", "Resource"},
-                           {"resource",
-                            {{"name", autoscaling->metric.value_or("cpu")},
-                             {"target",
-                              {{"type", "Utilization"},
-                               {"averageUtilization",
-                                autoscaling->target_utilization.value_or(70)}}}}}}})},
+             json::array(
+                 {{{"type", "Resource"},
+                   {"resource",
+                    {{"name", autoscaling->metric.value_or("cpu")},
+                     {"target",
+                      {{"type", "Utilization"},
+                       {"averageUtilization", autoscaling->target_utilization.value_or(70)}}}}}}})},
             {"behavior",
              {{"scaleDown",
                {{"stabilizationWindowSeconds",
@@ -95,14 +97,15 @@ json pod_disruption_budget(const api::InferenceService& s, const json& owner) {
   const auto target = target_of(s);
   if (target == api::Target::edge || target == api::Target::dev) return nullptr;
   auto autoscaling = api::effective_autoscaling(s.spec);
-  const int most = autoscaling ? autoscaling->max_replicas.value_or(10)
-                               : api::effective_replicas(s.spec);
+  const int most =
+      autoscaling ? autoscaling->max_replicas.value_or(10) : api::effective_replicas(s.spec);
   if (most <= 1) return nullptr;
   const std::string name = name_of(s);
-  return {{"apiVersion", "policy/v1"},
-          {"kind", "PodDisruptionBudget"},
-          {"metadata", child_metadata(owner, name)},
-          {"spec", {{"maxUnavailable", 1}, {"selector", {{"matchLabels", selector_labels(name)}}}}}};
+  return {
+      {"apiVersion", "policy/v1"},
+      {"kind", "PodDisruptionBudget"},
+      {"metadata", child_metadata(owner, name)},
+      {"spec", {{"maxUnavailable", 1}, {"selector", {{"matchLabels", selector_labels(name)}}}}}};
 }
 
 }  // namespace kiln::reconcilers::inference_service

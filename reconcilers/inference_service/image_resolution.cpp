@@ -1,14 +1,11 @@
 #include "reconcilers/inference_service/image_resolution.hpp"
 
-#include "operator/runtime/conditions.hpp"
-
 namespace kiln::reconcilers::inference_service {
 namespace {
 
 std::string ready_message(const api::Environment& environment) {
-  const auto* ready = runtime::find_condition(
-      nlohmann::json{{"conditions", environment.status.conditions}}, "Ready");
-  return ready ? ready->value("message", "") : "";
+  const nlohmann::json ready = condition_in(environment.status.conditions, "Ready");
+  return ready.is_object() ? ready.value("message", "") : "";
 }
 
 }  // namespace
@@ -31,13 +28,13 @@ std::variant<std::string, Problem> resolve_image(const api::InferenceServiceSpec
                    who + "'s image build failed" + (why.empty() ? "" : ": " + why) +
                        "; fix the Environment (kubectl describe environment " + name + ")"};
   }
-  const bool ready = runtime::is_condition_true(nlohmann::json{{"conditions", status.conditions}},
-                                                "Ready") ||
+  const nlohmann::json condition = condition_in(status.conditions, "Ready");
+  const bool ready = (condition.is_object() && condition.value("status", "") == "True") ||
                      phase == api::BuildPhase::ready;
   if (!ready || !status.image || status.image->empty()) {
-    return Problem{"EnvironmentBuilding",
-                   who + "'s image is not built yet (phase " + std::string(api::to_string(phase)) +
-                       "); the service deploys when it is ready"};
+    return Problem{"EnvironmentBuilding", who + "'s image is not built yet (phase " +
+                                              std::string(api::to_string(phase)) +
+                                              "); the service deploys when it is ready"};
   }
   if (status.image->find("@sha256:") == std::string::npos) {
     return Problem{"ImageNotPinned", who + " reports image " + *status.image +

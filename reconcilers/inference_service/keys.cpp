@@ -41,9 +41,8 @@ std::string decide(const KeySlot& slot, const json& service_meta, const json& ob
                    const std::string& fresh, std::optional<std::string>& rotated_at,
                    KeysPlan& plan) {
   auto current = decoded_key(observed, slot.data_key);
-  const std::string recorded = annotation(observed.is_object() ? observed.value("metadata", json{})
-                                                               : json{},
-                                          slot.recorded_annotation);
+  const std::string recorded = annotation(
+      observed.is_object() ? observed.value("metadata", json{}) : json{}, slot.recorded_annotation);
   if (!recorded.empty()) rotated_at = recorded;
   const std::string requested = annotation(service_meta, slot.request_annotation);
   bool rotate = false;

@@ -1,7 +1,5 @@
 #include "reconcilers/inference_service/model_resolution.hpp"
 
-#include "operator/runtime/conditions.hpp"
-
 namespace kiln::reconcilers::inference_service {
 namespace {
 
@@ -28,12 +26,13 @@ std::string pinned_image(const std::optional<std::string>& image, const std::str
 std::string not_registered_message(const api::Model& model, const std::string& ns) {
   const std::string name = api::meta_name(model.metadata);
   std::string message = "Model " + ns + "/" + name + " has no registered version yet";
-  if (const auto* ready = runtime::find_condition(
-          nlohmann::json{{"conditions", model.status.conditions}}, "Ready")) {
-    const std::string why = ready->value("message", "");
+  const nlohmann::json ready = condition_in(model.status.conditions, "Ready");
+  if (ready.is_object()) {
+    const std::string why = ready.value("message", "");
     if (!why.empty()) message += ": " + why;
   }
-  return message + "; the service deploys once the Model's registration succeeds (kubectl describe model " +
+  return message +
+         "; the service deploys once the Model's registration succeeds (kubectl describe model " +
          name + ")";
 }
 
@@ -46,9 +45,10 @@ std::variant<std::vector<ResolvedModel>, Problem> resolve_models(
   for (const auto& ref : references) {
     auto it = models.find(ref.name);
     if (it == models.end()) {
-      return Problem{"ModelNotFound", "Model " + ns + "/" + ref.name +
-                                          " does not exist; create it (kubectl apply -f model.yaml) "
-                                          "or fix spec.models"};
+      return Problem{"ModelNotFound",
+                     "Model " + ns + "/" + ref.name +
+                         " does not exist; create it (kubectl apply -f model.yaml) "
+                         "or fix spec.models"};
     }
     const api::Model& model = it->second;
     const auto& status = model.status;
@@ -76,8 +76,8 @@ std::variant<std::vector<ResolvedModel>, Problem> resolve_models(
       }
       return Problem{"ModelVersionNotFound",
                      "Model " + ns + "/" + ref.name + " has no version " +
-                         std::to_string(*ref.version) + " (known: " +
-                         (known.empty() ? "none" : known) +
+                         std::to_string(*ref.version) +
+                         " (known: " + (known.empty() ? "none" : known) +
                          "); pin an existing version or remove spec.models[].version to follow "
                          "the latest"};
     }

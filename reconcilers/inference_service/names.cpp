@@ -13,7 +13,9 @@ json child_labels(const std::string& service) {
           {kServiceLabel, service}};
 }
 
-json selector_labels(const std::string& service) { return {{kServiceLabel, service}}; }
+json selector_labels(const std::string& service) {
+  return {{kServiceLabel, service}};
+}
 
 json child_metadata(const json& owner, const std::string& name) {
   const auto& meta = owner.at("metadata");

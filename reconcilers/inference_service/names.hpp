@@ -27,8 +27,12 @@ inline constexpr const char* kSecondaryRotatedAnnotation = "kiln.dev/secondary-k
 inline constexpr const char* kEdgeNodeLabel = "kiln.dev/edge";
 
 // The Deployment/DaemonSet, Service, HPA and PDB carry the service's own name.
-inline std::string workload_name(const std::string& service) { return service; }
-inline std::string keys_secret_name(const std::string& service) { return service + "-keys"; }
+inline std::string workload_name(const std::string& service) {
+  return service;
+}
+inline std::string keys_secret_name(const std::string& service) {
+  return service + "-keys";
+}
 inline std::string script_config_map_name(const std::string& service) {
   return service + "-script";
 }

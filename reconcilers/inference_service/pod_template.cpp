@@ -175,8 +175,8 @@ json pod_template(const PodInputs& in) {
       {"name", kServingContainer},
       {"image", in.image},
       {"workingDir", kAppRoot},
-      {"ports", json::array({{{"name", "http"}, {"containerPort", kServingPort},
-                              {"protocol", "TCP"}}})},
+      {"ports",
+       json::array({{{"name", "http"}, {"containerPort", kServingPort}, {"protocol", "TCP"}}})},
       {"env", environment(in)},
       {"volumeMounts", mounts},
       // A slow init() gets up to 10 minutes before liveness applies.
@@ -205,11 +205,11 @@ json pod_template(const PodInputs& in) {
   json tol = tolerations(spec, target);
   if (!tol.empty()) pod_spec["tolerations"] = tol;
   if (target != api::Target::edge) {
-    pod_spec["topologySpreadConstraints"] = json::array(
-        {{{"maxSkew", 1},
-          {"topologyKey", "kubernetes.io/hostname"},
-          {"whenUnsatisfiable", "ScheduleAnyway"},
-          {"labelSelector", {{"matchLabels", selector_labels(name)}}}}});
+    pod_spec["topologySpreadConstraints"] =
+        json::array({{{"maxSkew", 1},
+                      {"topologyKey", "kubernetes.io/hostname"},
+                      {"whenUnsatisfiable", "ScheduleAnyway"},
+                      {"labelSelector", {{"matchLabels", selector_labels(name)}}}}});
   }
   if ((spec.gpu || spec.fpga) && in.options.scheduler_extender) {
     pod_spec["schedulerName"] = in.options.scheduler_name;

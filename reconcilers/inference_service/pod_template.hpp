@@ -17,7 +17,7 @@ namespace kiln::reconcilers::inference_service {
 struct PodInputs {
   const api::InferenceService& service;
   const std::vector<ResolvedModel>& models;
-  const std::string& image;             // serving image by digest
+  const std::string& image;  // serving image by digest
   const ScriptPlan& script;
   const std::string& keys_secret_name;  // "" when auth is off
   const ServingOptions& options;

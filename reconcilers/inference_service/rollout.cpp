@@ -41,9 +41,9 @@ Rollout assess_deployment(const json& d) {
   const std::int64_t total = integer(status, "replicas");
   r.ready_replicas = static_cast<std::int32_t>(integer(status, "readyReplicas"));
   if (observed < generation) {
-    r.problem = Problem{"RolloutPending", "the Deployment's generation " +
-                                              std::to_string(generation) +
-                                              " is not yet picked up by its controller"};
+    r.problem =
+        Problem{"RolloutPending", "the Deployment's generation " + std::to_string(generation) +
+                                      " is not yet picked up by its controller"};
     return r;
   }
   if (desired == 0) {
@@ -86,9 +86,9 @@ Rollout assess_daemon_set(const json& d) {
   const std::int64_t available = integer(status, "numberAvailable");
   r.ready_replicas = static_cast<std::int32_t>(integer(status, "numberReady"));
   if (observed < generation) {
-    r.problem = Problem{"RolloutPending", "the DaemonSet's generation " +
-                                              std::to_string(generation) +
-                                              " is not yet picked up by its controller"};
+    r.problem =
+        Problem{"RolloutPending", "the DaemonSet's generation " + std::to_string(generation) +
+                                      " is not yet picked up by its controller"};
     return r;
   }
   if (desired == 0) {
@@ -151,8 +151,9 @@ std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {
     if (const auto* scheduled = condition(status, "PodScheduled");
         scheduled && scheduled->value("status", "") == "False" &&
         scheduled->value("reason", "") == "Unschedulable" && !unschedulable) {
-      unschedulable = Problem{"Unschedulable", "pod " + pod_name + " cannot be placed: " +
-                                                   scheduled->value("message", "")};
+      unschedulable =
+          Problem{"Unschedulable",
+                  "pod " + pod_name + " cannot be placed: " + scheduled->value("message", "")};
     }
   }
   return unschedulable;

@@ -34,9 +34,10 @@ std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& servi
                        {"kind", "ConfigMap"},
                        {"metadata", child_metadata(owner, cm)},
                        {"data", {{"script", *source.inline_script}}}};
-    plan.volume = {{"name", "source"},
-                   {"configMap",
-                    {{"name", cm}, {"items", json::array({{{"key", "script"}, {"path", entry}}})}}}};
+    plan.volume = {
+        {"name", "source"},
+        {"configMap",
+         {{"name", cm}, {"items", json::array({{{"key", "script"}, {"path", entry}}})}}}};
     plan.content_hash = content_hash(entry + '\0' + *source.inline_script);
     return plan;
   }
@@ -45,8 +46,9 @@ std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& servi
       return Problem{"ScriptConfigMapNotFound",
                      "ConfigMap " + ns + "/" + source.config_map->name +
                          " (spec.inferenceConfig.source.configMap) does not exist; create it with "
-                         "the entry script " + entry + " (kubectl create configmap " +
-                         source.config_map->name + " --from-file=" + entry + ")"};
+                         "the entry script " +
+                         entry + " (kubectl create configmap " + source.config_map->name +
+                         " --from-file=" + entry + ")"};
     }
     plan.volume = {{"name", "source"}, {"configMap", {{"name", source.config_map->name}}}};
     plan.content_hash = content_hash(user_config_map.value("data", json::object()).dump() +

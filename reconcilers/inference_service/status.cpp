@@ -13,8 +13,8 @@ runtime::Condition make(const std::string& type, bool ok, const std::string& ok_
                         const std::string& ok_message, const std::optional<Problem>& problem,
                         std::int64_t generation) {
   if (ok) return {type, "True", ok_reason, ok_message, generation};
-  return {type, "False", problem ? problem->reason : "Unknown",
-          problem ? problem->message : "", generation};
+  return {type, "False", problem ? problem->reason : "Unknown", problem ? problem->message : "",
+          generation};
 }
 
 std::string versions_text(const std::vector<ResolvedModel>& models) {
@@ -39,9 +39,8 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
   const std::string base = "http://" + name + "." + ns + ".svc." + in.options.cluster_domain;
   status.scoring_uri = base + "/score";
   status.swagger_uri = base + "/swagger.json";
-  status.keys_secret_name = d.keys.secret_name.empty()
-                                ? std::nullopt
-                                : std::optional<std::string>(d.keys.secret_name);
+  status.keys_secret_name =
+      d.keys.secret_name.empty() ? std::nullopt : std::optional<std::string>(d.keys.secret_name);
   status.primary_key_rotated_at = d.keys.primary_rotated_at;
   status.secondary_key_rotated_at = d.keys.secondary_rotated_at;
 
@@ -59,7 +58,8 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
     if (auto diagnosis = diagnose_pods(in.pods)) workload_problem = diagnosis;
   }
 
-  json conditions = {{"conditions", status.conditions}};
+  json conditions = json::object();
+  conditions["conditions"] = status.conditions;
   auto set = [&](const runtime::Condition& c) { runtime::set_condition(conditions, c, in.now); };
   set(make("ModelsReady", !d.models_problem, "Resolved",
            d.models_problem ? "" : "model versions " + versions_text(d.models), d.models_problem,
@@ -71,10 +71,10 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
            std::to_string(rollout.ready_replicas) + " replicas answering", workload_problem,
            generation));
 
-  std::optional<Problem> not_ready = d.models_problem    ? d.models_problem
-                                     : d.image_problem   ? d.image_problem
-                                     : d.script_problem  ? d.script_problem
-                                     : workload_problem;
+  std::optional<Problem> not_ready = d.models_problem   ? d.models_problem
+                                     : d.image_problem  ? d.image_problem
+                                     : d.script_problem ? d.script_problem
+                                                        : workload_problem;
   const bool ready = current && !not_ready;
   if (!ready && !not_ready) {
     not_ready = Problem{"RollingOut", "waiting for the current generation to roll out"};

@@ -16,7 +16,7 @@ namespace kiln::reconcilers::inference_service {
 struct StatusInputs {
   const api::InferenceService& service;
   const DesiredState& desired;
-  const nlohmann::json& workload;          // Deployment/DaemonSet as the API returned it, or null
+  const nlohmann::json& workload;           // Deployment/DaemonSet as the API returned it, or null
   const std::vector<nlohmann::json>& pods;  // the service's pods (may be empty: not diagnosed)
   const ServingOptions& options;
   std::chrono::system_clock::time_point now;
