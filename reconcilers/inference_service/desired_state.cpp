@@ -28,7 +28,7 @@ DesiredState desired_state(const Inputs& in) {
   if (auto* p = std::get_if<Problem>(&models)) out.models_problem = *p;
   auto image = resolve_image(service.spec, in.environment, ns);
   if (auto* p = std::get_if<Problem>(&image)) out.image_problem = *p;
-  auto script = plan_script(service, owner, in.script_config_map);
+  auto script = plan_script(service, owner, in.script_config_map_hash);
   if (auto* p = std::get_if<Problem>(&script)) out.script_problem = *p;
 
   out.keys = plan_keys(service, owner, in.keys_secret, in.fresh_keys);

@@ -22,7 +22,8 @@ struct Inputs {
   const api::InferenceService& service;  // as stored (the API server applied the CRD defaults)
   const ModelsByName& models;            // the referenced Models that exist
   const std::optional<api::Environment>& environment;
-  const nlohmann::json& script_config_map;  // the user's source ConfigMap, or null
+  // config_map_content_hash() of the user's source ConfigMap; nullopt when absent.
+  const std::optional<std::string>& script_config_map_hash;
   const nlohmann::json& keys_secret;        // the keys Secret as it exists, or null
   const FreshKeys& fresh_keys;
   const ServingOptions& options;

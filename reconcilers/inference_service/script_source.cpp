@@ -20,8 +20,14 @@ std::string content_hash(const std::string& text) {
   return buf;
 }
 
+std::string config_map_content_hash(const json& config_map) {
+  return content_hash(config_map.value("data", json::object()).dump() +
+                      config_map.value("binaryData", json::object()).dump());
+}
+
 std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& service,
-                                              const json& owner, const json& user_config_map) {
+                                              const json& owner,
+                                              const std::optional<std::string>& user_config_map_hash) {
   const auto& config = service.spec.inference_config;
   const auto& source = config.source;
   const std::string name = api::meta_name(service.metadata);
@@ -42,7 +48,7 @@ std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& servi
     return plan;
   }
   if (source.config_map) {
-    if (!user_config_map.is_object()) {
+    if (!user_config_map_hash) {
       return Problem{"ScriptConfigMapNotFound",
                      "ConfigMap " + ns + "/" + source.config_map->name +
                          " (spec.inferenceConfig.source.configMap) does not exist; create it with "
@@ -51,8 +57,7 @@ std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& servi
                          " --from-file=" + entry + ")"};
     }
     plan.volume = {{"name", "source"}, {"configMap", {{"name", source.config_map->name}}}};
-    plan.content_hash = content_hash(user_config_map.value("data", json::object()).dump() +
-                                     user_config_map.value("binaryData", json::object()).dump());
+    plan.content_hash = *user_config_map_hash;
     return plan;
   }
   return Problem{"ScriptSourceUnsupported",

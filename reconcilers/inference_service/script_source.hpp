@@ -4,6 +4,7 @@
 // mounted at /var/azureml-app/source.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -19,11 +20,15 @@ struct ScriptPlan {
   std::string content_hash;
 };
 
-// `user_config_map` is spec.inferenceConfig.source.configMap as observed (null
-// when absent). Problems: ScriptConfigMapNotFound, ScriptSourceUnsupported (uri).
-std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& service,
-                                              const nlohmann::json& owner,
-                                              const nlohmann::json& user_config_map);
+// `user_config_map_hash` is config_map_content_hash() of the ConfigMap named by
+// spec.inferenceConfig.source.configMap (nullopt when it does not exist).
+// Problems: ScriptConfigMapNotFound, ScriptSourceUnsupported (uri).
+std::variant<ScriptPlan, Problem> plan_script(
+    const api::InferenceService& service, const nlohmann::json& owner,
+    const std::optional<std::string>& user_config_map_hash);
+
+// The hash of a ConfigMap's data and binaryData (what the pods would see).
+std::string config_map_content_hash(const nlohmann::json& config_map);
 
 // A stable 64-bit FNV-1a hash, hex; for content hashes in pod annotations.
 std::string content_hash(const std::string& text);

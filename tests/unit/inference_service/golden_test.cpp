@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "reconcilers/inference_service/desired_state.hpp"
+#include "reconcilers/inference_service/script_source.hpp"
 #include "tests/unit/inference_service/fixtures.hpp"
 
 namespace kiln::reconcilers::inference_service {
@@ -18,10 +19,12 @@ using namespace kiln::testing::isvc;
 
 json render(const api::InferenceService& service, const ModelsByName& models,
             const ServingOptions& options, const json& user_config_map = nullptr) {
+  std::optional<std::string> hash;
+  if (user_config_map.is_object()) hash = config_map_content_hash(user_config_map);
   const std::optional<api::Environment> env = ready_environment();
   const FreshKeys fresh{"fresh-primary-key", "fresh-secondary-key"};
   const json no_secret = nullptr;
-  auto desired = desired_state({service, models, env, user_config_map, no_secret, fresh, options});
+  auto desired = desired_state({service, models, env, hash, no_secret, fresh, options});
   json removed = json::array();
   for (const auto& r : desired.remove) {
     removed.push_back({{"apiVersion", r.api_version}, {"kind", r.kind}, {"name", r.name}});

@@ -28,7 +28,8 @@ Run run(const api::InferenceService& service, const ModelsByName& models,
   ServingOptions options;
   const FreshKeys fresh{"p", "s"};
   const json none = nullptr;
-  Run r{desired_state({service, models, env, none, none, fresh, options}), {}};
+  const std::optional<std::string> no_hash;
+  Run r{desired_state({service, models, env, no_hash, none, fresh, options}), {}};
   json workload = nullptr;
   if (const json* w = workload_in(r.desired)) {
     workload = observed_deployment(*w, api::meta_generation(service.metadata), rolled_out);
