@@ -177,7 +177,10 @@ class Reconciler {
     }
 
     std::vector<json> pods;
-    const bool need_diagnosis = !rollout_complete(workload);
+    const auto autoscaling = api::effective_autoscaling(spec);
+    const bool need_diagnosis =
+        !isvc::assess_rollout(workload, autoscaling ? autoscaling->min_replicas.value_or(1) : 0)
+             .complete;
     if (need_diagnosis && workload.is_object()) pods = list_pods(ctx, service);
 
     const auto status = isvc::compute_status(
@@ -221,10 +224,6 @@ class Reconciler {
     const bool edge = s.spec.target.value_or(api::Target::cluster) == api::Target::edge;
     auto o = cached(edge ? res::daemon_sets() : res::deployments(), ns, name);
     return o ? *o : json(nullptr);
-  }
-
-  static bool rollout_complete(const json& workload) {
-    return isvc::assess_rollout(workload).complete;
   }
 
   void remove_unwanted(manager::ReconcileContext& ctx, const json& owner,

@@ -71,13 +71,13 @@ json resources(const api::InferenceServiceSpec& spec) {
     const int count = spec.gpu->count.value_or(1);
     const std::string resource =
         spec.gpu->mig_profile ? "nvidia.com/mig-" + *spec.gpu->mig_profile : "nvidia.com/gpu";
-    limits[resource] = count;
-    requests[resource] = count;
+    limits[resource] = std::to_string(count);
+    requests[resource] = std::to_string(count);
   }
   if (spec.fpga) {
     const int count = spec.fpga->count.value_or(1);
-    limits[spec.fpga->resource] = count;
-    requests[spec.fpga->resource] = count;
+    limits[spec.fpga->resource] = std::to_string(count);
+    requests[spec.fpga->resource] = std::to_string(count);
   }
   json out = json::object();
   if (!requests.empty()) out["requests"] = requests;

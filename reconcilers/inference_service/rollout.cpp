@@ -1,5 +1,6 @@
 #include "reconcilers/inference_service/rollout.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace kiln::reconcilers::inference_service {
@@ -29,11 +30,12 @@ std::string progress(std::int64_t updated, std::int64_t available, std::int64_t 
   return m;
 }
 
-Rollout assess_deployment(const json& d) {
+Rollout assess_deployment(const json& d, std::int32_t minimum_replicas) {
   Rollout r;
   const json spec = d.value("spec", json::object());
   const json status = d.value("status", json::object());
-  const std::int64_t desired = spec.contains("replicas") ? integer(spec, "replicas") : 1;
+  const std::int64_t desired = std::max<std::int64_t>(
+      spec.contains("replicas") ? integer(spec, "replicas") : 1, minimum_replicas);
   const std::int64_t generation = integer(d.value("metadata", json::object()), "generation");
   const std::int64_t observed = integer(status, "observedGeneration");
   const std::int64_t updated = integer(status, "updatedReplicas");
@@ -110,12 +112,12 @@ Rollout assess_daemon_set(const json& d) {
 
 }  // namespace
 
-Rollout assess_rollout(const json& workload) {
+Rollout assess_rollout(const json& workload, std::int32_t minimum_replicas) {
   if (!workload.is_object()) {
     return Rollout{false, 0, Problem{"WorkloadMissing", "the workload is not created yet"}};
   }
   if (workload.value("kind", "") == "DaemonSet") return assess_daemon_set(workload);
-  return assess_deployment(workload);
+  return assess_deployment(workload, minimum_replicas);
 }
 
 std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {

@@ -20,7 +20,9 @@ struct Rollout {
 
 // `workload` is the Deployment or DaemonSet as last returned by the API
 // (null when it does not exist yet).
-Rollout assess_rollout(const nlohmann::json& workload);
+// `minimum_replicas` is the autoscaler's minReplicas when one owns the
+// Deployment's replicas: fewer available replicas are not a finished rollout.
+Rollout assess_rollout(const nlohmann::json& workload, std::int32_t minimum_replicas = 0);
 
 // The most telling problem among the service's pods: CrashLoopBackOff (with
 // the container's last message), ImagePullFailed, Unschedulable (with the

@@ -25,9 +25,9 @@ std::string config_map_content_hash(const json& config_map) {
                       config_map.value("binaryData", json::object()).dump());
 }
 
-std::variant<ScriptPlan, Problem> plan_script(const api::InferenceService& service,
-                                              const json& owner,
-                                              const std::optional<std::string>& user_config_map_hash) {
+std::variant<ScriptPlan, Problem> plan_script(
+    const api::InferenceService& service, const json& owner,
+    const std::optional<std::string>& user_config_map_hash) {
   const auto& config = service.spec.inference_config;
   const auto& source = config.source;
   const std::string name = api::meta_name(service.metadata);

@@ -44,7 +44,12 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
   status.primary_key_rotated_at = d.keys.primary_rotated_at;
   status.secondary_key_rotated_at = d.keys.secondary_rotated_at;
 
-  const Rollout rollout = assess_rollout(in.workload);
+  const auto autoscaling = api::effective_autoscaling(service.spec);
+  const Rollout rollout =
+      assess_rollout(in.workload, autoscaling && in.workload.is_object() &&
+                                          in.workload.value("kind", "") == "Deployment"
+                                      ? autoscaling->min_replicas.value_or(1)
+                                      : 0);
   status.replicas = rollout.ready_replicas;
   const bool current = d.workload_applied && rollout.complete;
   if (current) {

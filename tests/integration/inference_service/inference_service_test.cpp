@@ -77,7 +77,7 @@ TEST_F(InferenceServiceTest, DevTargetChildrenAndReadyWithScoringUri) {
   }
   EXPECT_FALSE(s["status"].contains("keysSecretName"));  // dev: auth off by default
 
-  auto d = get_json({"deployment", "dev"});
+  auto d = get_json({"deployment", "dev", "--show-managed-fields"});
   expect_owned_by_kiln(d, "dev");
   EXPECT_EQ(d["spec"]["replicas"], 1);
   EXPECT_EQ(d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], 0);
@@ -100,12 +100,12 @@ TEST_F(InferenceServiceTest, DevTargetChildrenAndReadyWithScoringUri) {
   EXPECT_EQ(c["volumeMounts"][1]["mountPath"], "/var/azureml-app/azureml-models/diabetes/1");
   EXPECT_EQ(pod["topologySpreadConstraints"][0]["topologyKey"], "kubernetes.io/hostname");
 
-  auto svc = get_json({"service", "dev"});
+  auto svc = get_json({"service", "dev", "--show-managed-fields"});
   expect_owned_by_kiln(svc, "dev");
   EXPECT_EQ(svc["spec"]["type"], "ClusterIP");
   EXPECT_EQ(svc["spec"]["ports"][0]["port"], 80);
   EXPECT_EQ(svc["spec"]["ports"][0]["targetPort"], "http");
-  auto cm = get_json({"configmap", "dev-script"});
+  auto cm = get_json({"configmap", "dev-script", "--show-managed-fields"});
   expect_owned_by_kiln(cm, "dev");
   EXPECT_EQ(cm["data"]["script"], kScript);
   EXPECT_NE(kubectl({"get", "hpa", "dev"}).exit_code, 0);  // dev: no autoscaler
@@ -125,27 +125,27 @@ TEST_F(InferenceServiceTest, ClusterTargetAutoscalerBudgetAndKeys) {
   EXPECT_TRUE(pods_ready("prod", 2));
   EXPECT_EQ(service("prod")["status"]["replicas"], 2);
 
-  auto hpa = get_json({"hpa", "prod"});
+  auto hpa = get_json({"hpa", "prod", "--show-managed-fields"});
   expect_owned_by_kiln(hpa, "prod");
   EXPECT_EQ(hpa["spec"]["minReplicas"], 2);
   EXPECT_EQ(hpa["spec"]["maxReplicas"], 5);
   EXPECT_EQ(hpa["spec"]["scaleTargetRef"]["name"], "prod");
   EXPECT_EQ(hpa["spec"]["metrics"][0]["resource"]["name"], "cpu");
   EXPECT_EQ(hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 60);
-  auto pdb = get_json({"pdb", "prod"});
+  auto pdb = get_json({"pdb", "prod", "--show-managed-fields"});
   expect_owned_by_kiln(pdb, "prod");
   EXPECT_EQ(pdb["spec"]["maxUnavailable"], 1);
 
   // Keys: two random keys, mounted as a directory, never in status, events or logs.
   auto s = service("prod");
   EXPECT_EQ(s["status"]["keysSecretName"], "prod-keys");
-  auto secret = get_json({"secret", "prod-keys"});
+  auto secret = get_json({"secret", "prod-keys", "--show-managed-fields"});
   expect_owned_by_kiln(secret, "prod");
   const std::string primary = secret["data"]["primaryKey"];
   const std::string secondary = secret["data"]["secondaryKey"];
   EXPECT_GE(primary.size(), 40u);  // base64 of 32 characters
   EXPECT_NE(primary, secondary);
-  const auto& c = get_json({"deployment", "prod"})["spec"]["template"]["spec"]["containers"][0];
+  const json c = get_json({"deployment", "prod"})["spec"]["template"]["spec"]["containers"][0];
   EXPECT_EQ(env_of(c, "KILN_AUTH_KEYS_FILE"), "/var/run/kiln/keys");
   auto decode = [&](const std::string& field) {
     auto r = kubectl({"get", "secret", "prod-keys", "-o", "jsonpath={.data." + field + "}"});
@@ -184,13 +184,14 @@ TEST_F(InferenceServiceTest, EdgeTargetRunsOnlyOnEdgeNodes) {
   start_operator();
   apply_service("edge", base_spec("edge"));
   ASSERT_TRUE(wait_ready("edge")) << service("edge").dump(2) << operator_log();
-  auto ds = get_json({"daemonset", "edge"});
+  auto ds = get_json({"daemonset", "edge", "--show-managed-fields"});
   expect_owned_by_kiln(ds, "edge");
   const auto& pod = ds["spec"]["template"]["spec"];
   EXPECT_EQ(pod["nodeSelector"]["kiln.dev/edge"], "true");
   EXPECT_EQ(pod["tolerations"][0]["key"], "kiln.dev/edge");
   EXPECT_EQ(pod["tolerations"][0]["operator"], "Exists");
-  EXPECT_EQ(get_json({"service", "edge"})["spec"]["internalTrafficPolicy"], "Local");
+  EXPECT_EQ(get_json({"service", "edge", "--show-managed-fields"})["spec"]["internalTrafficPolicy"],
+            "Local");
   EXPECT_NE(kubectl({"get", "deployment", "edge"}).exit_code, 0);
   EXPECT_NE(kubectl({"get", "hpa", "edge"}).exit_code, 0);
   EXPECT_TRUE(pods_ready("edge", 1));
@@ -213,9 +214,9 @@ TEST_F(InferenceServiceTest, GpuAndFpgaPodsLandOnlyOnTheirNodes) {
   ASSERT_TRUE(wait_ready("gpu")) << service("gpu").dump(2) << operator_log();
   ASSERT_TRUE(wait_ready("fpga")) << service("fpga").dump(2) << operator_log();
 
-  auto d = get_json({"deployment", "gpu"});
+  auto d = get_json({"deployment", "gpu", "--show-managed-fields"});
   const auto& tmpl = d["spec"]["template"];
-  EXPECT_EQ(tmpl["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], 1);
+  EXPECT_EQ(tmpl["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "1");
   EXPECT_EQ(tmpl["spec"]["nodeSelector"]["nvidia.com/gpu.product"], "NVIDIA-A100-SXM4-40GB");
   EXPECT_EQ(tmpl["metadata"]["annotations"]["kiln.dev/gpu-product"], "NVIDIA-A100-SXM4-40GB");
   EXPECT_EQ(tmpl["metadata"]["annotations"]["kiln.dev/gpu-memory-min"], "16Gi");
@@ -224,7 +225,7 @@ TEST_F(InferenceServiceTest, GpuAndFpgaPodsLandOnlyOnTheirNodes) {
   EXPECT_TRUE(pods_ready("gpu", 2));
   EXPECT_EQ(nodes_of(pods("gpu")), std::set<std::string>{"kwok-gpu-a100-0"});
 
-  auto f = get_json({"deployment", "fpga"})["spec"]["template"];
+  auto f = get_json({"deployment", "fpga", "--show-managed-fields"})["spec"]["template"];
   EXPECT_EQ(f["metadata"]["annotations"]["kiln.dev/fpga-bitstream"], "resnet50-int8");
   EXPECT_EQ(nodes_of(pods("fpga")), std::set<std::string>{"kwok-fpga-u250-0"});
 }
@@ -245,7 +246,7 @@ TEST_F(InferenceServiceTest, NewModelVersionIsReportedOnlyAfterTheRollout) {
     const bool reports_v2 = s["status"]["modelVersions"][0]["version"] == 2;
     if (reports_v2) {
       // Whatever the service reports must already be everywhere: fetched after.
-      auto d = get_json({"deployment", "roll"});
+      auto d = get_json({"deployment", "roll", "--show-managed-fields"});
       const auto& st = d["status"];
       EXPECT_EQ(d["spec"]["template"]["spec"]["volumes"][1]["image"]["reference"],
                 model_image("diabetes", 2));
@@ -288,7 +289,7 @@ TEST_F(InferenceServiceTest, DeletedOrEditedChildrenAreRestoredAndDeletionLeaves
   start_operator();
   apply_service("heal", base_spec("cluster"));
   ASSERT_TRUE(wait_ready("heal")) << operator_log();
-  const std::string uid = get_json({"service", "heal"})["metadata"]["uid"];
+  const std::string uid = get_json({"service", "heal", "--show-managed-fields"})["metadata"]["uid"];
   ASSERT_EQ(kubectl({"delete", "service", "heal", "--wait=false"}).exit_code, 0);
   ASSERT_TRUE(eventually([&] {
     auto r = kubectl({"get", "service", "heal", "-o", "jsonpath={.metadata.uid}"});
@@ -300,7 +301,9 @@ TEST_F(InferenceServiceTest, DeletedOrEditedChildrenAreRestoredAndDeletionLeaves
        R"([{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"evil:latest"}])"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_TRUE(eventually([&] {
-    return get_json({"deployment", "heal"})["spec"]["template"]["spec"]["containers"][0]["image"] ==
+    return get_json(
+               {"deployment", "heal",
+                "--show-managed-fields"})["spec"]["template"]["spec"]["containers"][0]["image"] ==
            environment_image("sklearn");
   })) << "the Deployment edit was not reverted";
   ASSERT_EQ(kubectl({"delete", "hpa", "heal", "--wait=false"}).exit_code, 0);

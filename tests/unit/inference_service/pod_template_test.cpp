@@ -66,7 +66,7 @@ TEST(PodTemplate, GpuWithoutExtenderUsesTheDefaultScheduler) {
   auto pod = pod_for(make_service({{"target", "accelerated"}, {"gpu", {{"count", 2}}}}),
                      {{"m", 1, digest_of('1'), "r/m@" + digest_of('1')}});
   EXPECT_FALSE(pod["spec"].contains("schedulerName"));
-  EXPECT_EQ(pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], 2);
+  EXPECT_EQ(pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "2");
 }
 
 }  // namespace

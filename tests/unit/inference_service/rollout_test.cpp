@@ -119,3 +119,25 @@ TEST(DiagnosePods, HealthyPodsSayNothing) {
 
 }  // namespace
 }  // namespace kiln::reconcilers::inference_service
+
+namespace kiln::reconcilers::inference_service {
+namespace {
+
+TEST(Rollout, AutoscaledDeploymentBelowTheMinimumIsNotComplete) {
+  nlohmann::json d = {{"kind", "Deployment"},
+                      {"metadata", {{"generation", 1}}},
+                      {"spec", {{"replicas", 1}}},
+                      {"status",
+                       {{"observedGeneration", 1},
+                        {"replicas", 1},
+                        {"updatedReplicas", 1},
+                        {"readyReplicas", 1},
+                        {"availableReplicas", 1}}}};
+  EXPECT_TRUE(assess_rollout(d).complete);
+  auto r = assess_rollout(d, 2);
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.problem->reason, "RollingOut");
+}
+
+}  // namespace
+}  // namespace kiln::reconcilers::inference_service
