@@ -443,25 +443,4 @@ spec:
   EXPECT_GT(count, 2);
 }
 
-TEST_F(ModelController, OperatorRefusesToStartWithoutTheCrds) {
-  for (const char* crd : {"models.kiln.dev", "environments.kiln.dev", "inferenceservices.kiln.dev",
-                          "modelpackages.kiln.dev"}) {
-    auto r = kubectl({"delete", "crd", crd, "--wait=true"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
-  ASSERT_TRUE(eventually([&] { return kubectl({"get", "models.kiln.dev"}).exit_code != 0; }));
-  ChildProcess op(
-      {KILN_OPERATOR, "--kubeconfig", cluster().var("KUBECONFIG"), "--no-leader-elect",
-       "--health-probe-bind-address", "127.0.0.1:" + std::to_string(kiln::testing::free_port()),
-       "--metrics-bind-address", "0"},
-      "/tmp/kiln-operator-nocrds-" + ns() + ".log");
-  auto code = op.wait_for_exit(30s);
-  ASSERT_TRUE(code) << "still running:\n" << op.log();
-  EXPECT_EQ(*code, 1);
-  EXPECT_NE(op.log().find("models.kiln.dev"), std::string::npos) << op.log();
-  EXPECT_NE(op.log().find("CustomResourceDefinitions are not installed"), std::string::npos)
-      << op.log();
-  install_kiln_crds();  // for the tests after this one
-}
-
 }  // namespace
