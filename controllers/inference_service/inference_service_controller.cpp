@@ -155,6 +155,8 @@ class Reconciler {
     const isvc::DesiredState desired = isvc::desired_state(
         {service, models, environment, script_hash, keys_secret, fresh, serving});
 
+    ctx.log().debug("applying {} children, removing up to {}", desired.apply.size(),
+                    desired.remove.size());
     json workload = nullptr;
     for (const auto& child : desired.apply) {
       json applied = ctx.client().apply(resource_of(child), child, isvc::kFieldManager, true);
@@ -305,6 +307,8 @@ class Reconciler {
       return;
     }
     const bool ready = now.value("status", "") == "True";
+    ctx.log().info("Ready={} reason={}: {}", now.value("status", ""), reason,
+                   now.value("message", ""));
     const bool waiting = reason == "RollingOut" || reason == "RolloutPending" ||
                          reason == "WorkloadMissing" || reason == "EnvironmentBuilding";
     ctx.events().record(raw,
