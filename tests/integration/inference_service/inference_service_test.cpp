@@ -359,4 +359,39 @@ TEST_F(InferenceServiceTest, BadInputIsRejectedOrReportedWithoutAHotLoop) {
   EXPECT_TRUE(operator_->running());
 }
 
+TEST_F(InferenceServiceTest, OperatorFlagsChooseInitContainerDeliveryAndTheSchedulerExtender) {
+  create_model("diabetes", 1);
+  create_environment("sklearn");
+  const std::string fetch = "registry.kiln.test/kiln/kiln-fetch@sha256:" + std::string(64, 'f');
+  start_operator({"--model-delivery", "init-container", "--registry", "registry.kiln.test",
+                  "--fetch-image", fetch, "--registry-plain-http", "--scheduler-extender"});
+  apply_service("fetched", base_spec("dev"));
+  ASSERT_TRUE(wait_ready("fetched")) << service("fetched").dump(2) << operator_log();
+  const json pod = get_json({"deployment", "fetched"})["spec"]["template"]["spec"];
+  ASSERT_EQ(pod["initContainers"].size(), 1u) << pod.dump(2);
+  const json& init = pod["initContainers"][0];
+  EXPECT_EQ(init["image"], fetch);
+  EXPECT_EQ(init["args"],
+            json({"pull", "--image", model_image("diabetes", 1), "--dest",
+                  "/var/azureml-app/azureml-models/diabetes/1", "--registry-plain-http"}));
+  bool empty_dir = false;
+  for (const auto& v : pod["volumes"]) {
+    if (v["name"] == "models") empty_dir = v.contains("emptyDir");
+    EXPECT_FALSE(v.contains("image")) << "no image volumes with init-container delivery";
+  }
+  EXPECT_TRUE(empty_dir);
+  EXPECT_FALSE(pod.contains("schedulerName") && pod["schedulerName"] == "kiln-scheduler")
+      << "only accelerated pods use the extender";
+
+  json gpu = base_spec("accelerated");
+  gpu["replicas"] = 1;
+  gpu["gpu"] = {{"count", 1}};
+  apply_service("extended", gpu);
+  ASSERT_TRUE(eventually([&] {
+    return kubectl({"get", "deployment", "extended"}).exit_code == 0;
+  }));
+  EXPECT_EQ(get_json({"deployment", "extended"})["spec"]["template"]["spec"]["schedulerName"],
+            "kiln-scheduler");
+}
+
 }  // namespace
