@@ -107,7 +107,11 @@ json tolerations(const api::InferenceServiceSpec& spec, api::Target target) {
 json node_selector(const api::InferenceServiceSpec& spec, api::Target target) {
   json out = json::object();
   if (target == api::Target::edge) out[kEdgeNodeLabel] = "true";
-  if (spec.gpu && spec.gpu->product) out["nvidia.com/gpu.product"] = *spec.gpu->product;
+  // With MIG, GPU Feature Discovery labels the product with a -MIG-<profile>
+  // suffix: the MIG resource and the kiln.dev/gpu-product annotation place it.
+  if (spec.gpu && spec.gpu->product && !spec.gpu->mig_profile) {
+    out["nvidia.com/gpu.product"] = *spec.gpu->product;
+  }
   for (const auto& [k, v] : spec.node_selector) out[k] = v;
   return out;
 }
