@@ -189,6 +189,8 @@ void to_json(json& j, const InferenceServiceStatus& v) {
   write_optional(j, "image", v.image);
   write_optional(j, "replicas", v.replicas);
   write_optional(j, "keysSecretName", v.keys_secret_name);
+  write_optional(j, "primaryKeyRotatedAt", v.primary_key_rotated_at);
+  write_optional(j, "secondaryKeyRotatedAt", v.secondary_key_rotated_at);
   write_nonempty(j, "modelVersions", v.model_versions);
   if (!v.conditions.empty()) j["conditions"] = v.conditions;
 }
@@ -200,6 +202,8 @@ void from_json(const json& j, InferenceServiceStatus& v) {
   read_optional(j, "image", v.image);
   read_optional(j, "replicas", v.replicas);
   read_optional(j, "keysSecretName", v.keys_secret_name);
+  read_optional(j, "primaryKeyRotatedAt", v.primary_key_rotated_at);
+  read_optional(j, "secondaryKeyRotatedAt", v.secondary_key_rotated_at);
   read_field(j, "modelVersions", v.model_versions);
   if (j.is_object() && j.contains("conditions") && j["conditions"].is_array()) {
     v.conditions = j["conditions"];

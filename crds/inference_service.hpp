@@ -104,6 +104,8 @@ struct InferenceServiceStatus {
   std::optional<std::string> image;
   std::optional<std::int32_t> replicas;
   std::optional<std::string> keys_secret_name;
+  std::optional<std::string> primary_key_rotated_at;    // RFC 3339
+  std::optional<std::string> secondary_key_rotated_at;  // RFC 3339
   std::vector<ModelVersionStatus> model_versions;
   nlohmann::json conditions = nlohmann::json::array();
   bool operator==(const InferenceServiceStatus&) const = default;

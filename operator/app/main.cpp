@@ -4,9 +4,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
+#include "controllers/inference_service/inference_service_controller.hpp"
 #include "controllers/model/model_controller.hpp"
 #include "crds/kinds.hpp"
 #include "operator/app/json_log_formatter.hpp"
@@ -118,7 +120,23 @@ int run(const app::OperatorOptions& options) {
   auto tagger = std::make_shared<controllers::model::OciManifestTagger>(
       controllers::model::registry_options(options.registry, options.registry_plain_http,
                                            model.registry_credentials, options.registry_ca));
-  controllers::model::add_model_controller(mgr, std::move(model), tagger);
+  auto enabled = [&](const std::string& name) {
+    return options.controllers.empty() ||
+           std::find(options.controllers.begin(), options.controllers.end(), name) !=
+               options.controllers.end();
+  };
+  if (enabled("model")) controllers::model::add_model_controller(mgr, std::move(model), tagger);
+
+  controllers::InferenceServiceControllerOptions isvc;
+  isvc.workers = options.inference_service_workers.value_or(options.workers);
+  isvc.serving.model_delivery = options.model_delivery == "init-container"
+                                    ? reconcilers::inference_service::ModelDelivery::init_container
+                                    : reconcilers::inference_service::ModelDelivery::image_volume;
+  isvc.serving.fetch_image = options.fetch_image;
+  isvc.serving.registry_plain_http = options.registry_plain_http;
+  isvc.serving.scheduler_extender = options.scheduler_extender;
+  isvc.serving.cluster_domain = options.cluster_domain;
+  if (enabled("inferenceservice")) controllers::add_inference_service_controller(mgr, isvc);
 
   runtime::ShutdownSignals signals;
   spdlog::info("kiln-operator starting (leader election {}, namespaces {})",

@@ -72,6 +72,23 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
   app.add_flag("--registry-plain-http", o.registry_plain_http,
                "speak http:// to --registry (loopback test registries)");
   app.add_option("--fetch-image", o.fetch_image, "the kiln-fetch image registration Jobs run");
+  app.add_option("--controllers", o.controllers,
+                 "the controllers to run (default: all): model, inferenceservice")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"model", "inferenceservice"}));
+  app.add_option("--inference-service-workers", o.inference_service_workers,
+                 "concurrent reconciles of the InferenceService controller (default: --workers)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--model-delivery", o.model_delivery,
+                 "how serving pods get model images: image-volume (the node's runtime mounts "
+                 "them) or init-container (kiln-fetch pulls them into an emptyDir)")
+      ->check(CLI::IsMember({"image-volume", "init-container"}))
+      ->capture_default_str();
+  app.add_flag("--scheduler-extender", o.scheduler_extender,
+               "Kiln's scheduler extender is installed: GPU/FPGA pods use schedulerName "
+               "kiln-scheduler");
+  app.add_option("--cluster-domain", o.cluster_domain, "the cluster's DNS domain (scoringUri)")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);

@@ -45,6 +45,18 @@ struct OperatorOptions {
   std::string registry_ca;
   bool registry_plain_http = false;
   std::string fetch_image;
+
+  // Which controllers run (kube-controller-manager's --controllers): "model",
+  // "inferenceservice"; empty: all.
+  std::vector<std::string> controllers;
+
+  // InferenceServices (controllers/inference_service).
+  std::optional<int> inference_service_workers;  // overrides `workers`
+  // image-volume: model images mounted as image volumes; init-container:
+  // kiln-fetch pulls them into an emptyDir (runtimes without image volumes).
+  std::string model_delivery = "image-volume";
+  bool scheduler_extender = false;  // Kiln's scheduler extender is installed
+  std::string cluster_domain = "cluster.local";
 };
 
 struct ParseOutcome {

@@ -1,0 +1,375 @@
+#include "controllers/inference_service/inference_service_controller.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+
+#include "controllers/inference_service/random_keys.hpp"
+#include "crds/json_fields.hpp"
+#include "crds/kinds.hpp"
+#include "operator/kube/api_error.hpp"
+#include "operator/kube/owner_references.hpp"
+#include "operator/manager/event_mapping.hpp"
+#include "operator/manager/predicates.hpp"
+#include "operator/runtime/conditions.hpp"
+#include "reconcilers/inference_service/desired_state.hpp"
+#include "reconcilers/inference_service/names.hpp"
+#include "reconcilers/inference_service/problem.hpp"
+#include "reconcilers/inference_service/rollout.hpp"
+#include "reconcilers/inference_service/script_source.hpp"
+#include "reconcilers/inference_service/status.hpp"
+
+namespace kiln::controllers {
+namespace {
+
+using nlohmann::json;
+using namespace nlohmann::literals;
+namespace isvc = reconcilers::inference_service;
+namespace res = kube::resources;
+
+// The cached ConfigMaps keep only this hash of their content, not their data.
+constexpr const char* kContentHashAnnotation = "kiln.dev/content-hash";
+
+std::string ref_key(const std::string& ns, const std::string& name) {
+  return ns + "/" + name;
+}
+
+// Indexes from an InferenceService to what it references.
+std::vector<std::string> referenced_models(const json& o) {
+  std::vector<std::string> out;
+  const std::string ns = o["metadata"].value("namespace", "");
+  const json spec = o.value("spec", json::object());
+  if (spec.contains("models") && spec["models"].is_array()) {
+    for (const auto& m : spec["models"]) {
+      if (m.is_object() && m.contains("name") && m["name"].is_string()) {
+        out.push_back(ref_key(ns, m["name"].get<std::string>()));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> referenced_environment(const json& o) {
+  const json name = o.value("/spec/environmentRef/name"_json_pointer, json());
+  if (!name.is_string()) return {};
+  return {ref_key(o["metadata"].value("namespace", ""), name.get<std::string>())};
+}
+
+std::vector<std::string> referenced_config_map(const json& o) {
+  const json name = o.value("/spec/inferenceConfig/source/configMap/name"_json_pointer, json());
+  if (!name.is_string()) return {};
+  return {ref_key(o["metadata"].value("namespace", ""), name.get<std::string>())};
+}
+
+// ConfigMaps are cached as their metadata plus a content hash: enough to
+// roll pods when a script changes, without holding every script in memory.
+void hash_config_map(json& cm) {
+  const std::string hash = isvc::config_map_content_hash(cm);
+  cm.erase("data");
+  cm.erase("binaryData");
+  cm["metadata"]["annotations"][kContentHashAnnotation] = hash;
+}
+
+// Deployments are cached without their pod template: the status only needs
+// generation, replicas and status.
+void trim_workload(json& w) {
+  if (w.contains("spec") && w["spec"].is_object()) w["spec"].erase("template");
+}
+
+kube::ResourceRef resource_of(const json& object) {
+  const std::string kind = object.value("kind", "");
+  if (kind == "Deployment") return res::deployments();
+  if (kind == "DaemonSet") return res::daemon_sets();
+  if (kind == "Service") return res::services();
+  if (kind == "HorizontalPodAutoscaler") return res::horizontal_pod_autoscalers();
+  if (kind == "PodDisruptionBudget") return res::pod_disruption_budgets();
+  if (kind == "Secret") return res::secrets();
+  if (kind == "ConfigMap") return res::config_maps();
+  throw std::logic_error("no resource for kind " + kind);
+}
+
+void set_cache_options_once(manager::Manager& mgr, const kube::ResourceRef& r,
+                            manager::CacheOptions options) {
+  try {
+    mgr.set_cache_options(r, std::move(options));
+  } catch (const std::logic_error& e) {
+    spdlog::warn("inference-service controller: cache options for {} already set ({}); using them",
+                 r.resource, e.what());
+  }
+}
+
+class Reconciler {
+ public:
+  Reconciler(manager::Manager& mgr, InferenceServiceControllerOptions options)
+      : mgr_(mgr), options_(std::move(options)) {}
+
+  runtime::ReconcileResult operator()(const manager::Request& req, manager::ReconcileContext& ctx) {
+    auto object = ctx.object();
+    if (!object) return ctx.not_found();
+    const json& raw = *object;
+    api::InferenceService service;
+    try {
+      service = raw.get<api::InferenceService>();
+    } catch (const std::exception& e) {
+      return invalid(ctx, raw, std::string("the object cannot be read: ") + e.what());
+    }
+    api::apply_defaults(service);
+    if (auto errors = api::validate(service); !errors.empty()) {
+      return invalid(ctx, raw, api::to_string(errors));
+    }
+
+    const auto& spec = service.spec;
+    isvc::ModelsByName models;
+    for (const auto& ref : spec.models) {
+      if (auto m = cached(api::models(), req.ns, ref.name)) {
+        try {
+          models.emplace(ref.name, m->get<api::Model>());
+        } catch (const std::exception& e) {
+          ctx.log().warn("Model {}/{} cannot be read: {}", req.ns, ref.name, e.what());
+        }
+      }
+    }
+    std::optional<api::Environment> environment;
+    if (spec.environment_ref) {
+      if (auto e = cached(api::environments(), req.ns, spec.environment_ref->name)) {
+        try {
+          environment = e->get<api::Environment>();
+        } catch (const std::exception& ex) {
+          ctx.log().warn("Environment {}/{} cannot be read: {}", req.ns, spec.environment_ref->name,
+                         ex.what());
+        }
+      }
+    }
+    std::optional<std::string> script_hash;
+    if (const auto& cm = spec.inference_config.source.config_map) {
+      if (auto o = cached(res::config_maps(), req.ns, cm->name)) {
+        script_hash = (*o)["metadata"]["annotations"].value(kContentHashAnnotation, "");
+      }
+    }
+    const json keys_secret = observed_keys_secret(ctx, service);
+    const isvc::FreshKeys fresh{random_service_key(), random_service_key()};
+    const isvc::ServingOptions& serving = options_.serving;
+
+    const isvc::DesiredState desired = isvc::desired_state(
+        {service, models, environment, script_hash, keys_secret, fresh, serving});
+
+    ctx.log().debug("applying {} children, removing up to {}", desired.apply.size(),
+                    desired.remove.size());
+    json workload = nullptr;
+    for (const auto& child : desired.apply) {
+      json applied = ctx.client().apply(resource_of(child), child, isvc::kFieldManager, true);
+      const std::string kind = child.value("kind", "");
+      if (kind == "Deployment" || kind == "DaemonSet") workload = std::move(applied);
+    }
+    remove_unwanted(ctx, raw, desired.remove);
+    if (!workload.is_object()) workload = cached_workload(service);
+
+    for (const auto& change : desired.keys.changes) {
+      ctx.events().record(
+          raw, kube::EventType::kNormal, change, "Keys",
+          change == "KeysGenerated"
+              ? "generated primary and secondary keys in Secret " + desired.keys.secret_name
+              : "rotated a key in Secret " + desired.keys.secret_name);
+    }
+    for (const auto& warning : desired.keys.warnings) {
+      ctx.events().record(raw, kube::EventType::kWarning, "InvalidRotationAnnotation", "Keys",
+                          warning);
+    }
+
+    std::vector<json> pods;
+    const auto autoscaling = api::effective_autoscaling(spec);
+    const bool need_diagnosis =
+        !isvc::assess_rollout(workload, autoscaling ? autoscaling->min_replicas.value_or(1) : 0)
+             .complete;
+    if (need_diagnosis && workload.is_object()) pods = list_pods(ctx, service);
+
+    const auto status = isvc::compute_status(
+        {service, desired, workload, pods, serving, std::chrono::system_clock::now()});
+    if (isvc::status_changed(service.status, status)) {
+      write_status(ctx, raw, status);
+      report_transition(ctx, raw, service.status, status);
+    }
+    if (need_diagnosis && desired.workload_applied) {
+      return runtime::ReconcileResult::requeue_after(
+          std::chrono::seconds(options_.recheck_seconds));
+    }
+    return runtime::ReconcileResult::done();
+  }
+
+ private:
+  kube::ObjectPtr cached(const kube::ResourceRef& r, const std::string& ns,
+                         const std::string& name) {
+    return mgr_.informer(r).cache().get(ns, name);
+  }
+
+  // The keys Secret: from the cache, else from the API (a Secret created a
+  // moment ago may not be cached yet; regenerating its keys would be wrong).
+  json observed_keys_secret(manager::ReconcileContext& ctx, const api::InferenceService& s) {
+    if (!api::effective_auth_enabled(s.spec) || (s.spec.auth && s.spec.auth->keys_secret_ref)) {
+      return nullptr;
+    }
+    const std::string ns = api::meta_namespace(s.metadata);
+    const std::string name = isvc::keys_secret_name(api::meta_name(s.metadata));
+    if (auto o = cached(res::secrets(), ns, name)) return *o;
+    try {
+      return ctx.client().get(res::secrets(), ns, name);
+    } catch (const kube::NotFoundError&) {
+      return nullptr;
+    }
+  }
+
+  json cached_workload(const api::InferenceService& s) {
+    const std::string ns = api::meta_namespace(s.metadata);
+    const std::string name = isvc::workload_name(api::meta_name(s.metadata));
+    const bool edge = s.spec.target.value_or(api::Target::cluster) == api::Target::edge;
+    auto o = cached(edge ? res::daemon_sets() : res::deployments(), ns, name);
+    return o ? *o : json(nullptr);
+  }
+
+  void remove_unwanted(manager::ReconcileContext& ctx, const json& owner,
+                       const std::vector<isvc::ChildRef>& unwanted) {
+    const std::string ns = owner["metadata"].value("namespace", "");
+    for (const auto& child : unwanted) {
+      const json stub = {{"kind", child.kind}};
+      const auto r = resource_of(stub);
+      auto existing = cached(r, ns, child.name);
+      if (!existing || !kube::is_controlled_by(*existing, owner)) continue;
+      try {
+        ctx.client().remove(r, ns, child.name);
+        ctx.events().record(owner, kube::EventType::kNormal, "ChildRemoved", "Delete",
+                            child.kind + " " + child.name + " is no longer needed");
+      } catch (const kube::NotFoundError&) {
+      }
+    }
+  }
+
+  std::vector<json> list_pods(manager::ReconcileContext& ctx, const api::InferenceService& s) {
+    kube::ListOptions options;
+    options.label_selector = std::string(isvc::kServiceLabel) + "=" + api::meta_name(s.metadata);
+    options.limit = 20;
+    try {
+      json list = ctx.client().list(res::pods(), api::meta_namespace(s.metadata), options);
+      std::vector<json> pods;
+      for (auto& p : list["items"]) pods.push_back(std::move(p));
+      return pods;
+    } catch (const std::exception& e) {
+      ctx.log().warn("cannot list pods to diagnose the rollout: {}", e.what());
+      return {};
+    }
+  }
+
+  void write_status(manager::ReconcileContext& ctx, const json& raw,
+                    const api::InferenceServiceStatus& status) {
+    json patch = {
+        {"apiVersion", api::kApiVersion},
+        {"kind", api::kInferenceServiceKind},
+        {"metadata",
+         {{"name", raw["metadata"]["name"]}, {"namespace", raw["metadata"]["namespace"]}}},
+        {"status", status}};
+    ctx.client().apply_status(api::inference_services(), patch, isvc::kFieldManager, true);
+  }
+
+  runtime::ReconcileResult invalid(manager::ReconcileContext& ctx, const json& raw,
+                                   const std::string& message) {
+    api::InferenceServiceStatus status;
+    try {
+      status = raw.value("status", json::object()).get<api::InferenceServiceStatus>();
+    } catch (const std::exception&) {
+    }
+    const auto before = status;
+    json holder = json::object();
+    holder["conditions"] = status.conditions;
+    runtime::set_condition(holder,
+                           {"Ready", "False", "InvalidSpec", message + "; fix the spec",
+                            api::meta_generation(raw["metadata"])},
+                           std::chrono::system_clock::now());
+    status.conditions = holder["conditions"];
+    status.observed_generation = api::meta_generation(raw["metadata"]);
+    if (isvc::status_changed(before, status)) {
+      write_status(ctx, raw, status);
+      ctx.events().record(raw, kube::EventType::kWarning, "InvalidSpec", "Validate", message);
+    }
+    // Retrying cannot fix the spec; its next edit is a new event.
+    return runtime::ReconcileResult::terminal_error(message);
+  }
+
+  void report_transition(manager::ReconcileContext& ctx, const json& raw,
+                         const api::InferenceServiceStatus& before,
+                         const api::InferenceServiceStatus& after) {
+    const json was = isvc::condition_in(before.conditions, "Ready");
+    const json now = isvc::condition_in(after.conditions, "Ready");
+    if (!now.is_object()) return;
+    const std::string reason = now.value("reason", "");
+    if (was.is_object() && was.value("reason", "") == reason &&
+        was.value("status", "") == now.value("status", "")) {
+      return;
+    }
+    const bool ready = now.value("status", "") == "True";
+    ctx.log().info("Ready={} reason={}: {}", now.value("status", ""), reason,
+                   now.value("message", ""));
+    const bool waiting = reason == "RollingOut" || reason == "RolloutPending" ||
+                         reason == "WorkloadMissing" || reason == "EnvironmentBuilding";
+    ctx.events().record(raw,
+                        ready || waiting ? kube::EventType::kNormal : kube::EventType::kWarning,
+                        reason, ready ? "Serve" : "Reconcile", now.value("message", ""));
+  }
+
+  manager::Manager& mgr_;
+  InferenceServiceControllerOptions options_;
+};
+
+}  // namespace
+
+void add_inference_service_controller(manager::Manager& mgr,
+                                      const InferenceServiceControllerOptions& options) {
+  // Only Kiln's own children are cached, trimmed to what the reconciler reads.
+  manager::CacheOptions ours;
+  ours.label_selector = "app.kubernetes.io/managed-by=kiln";
+  manager::CacheOptions workloads = ours;
+  workloads.transform = trim_workload;
+  manager::CacheOptions metadata = ours;
+  metadata.metadata_only = true;
+  manager::CacheOptions config_maps;  // the users' script ConfigMaps too, as hashes
+  config_maps.transform = hash_config_map;
+  set_cache_options_once(mgr, res::secrets(), ours);
+  set_cache_options_once(mgr, res::config_maps(), config_maps);
+  set_cache_options_once(mgr, res::deployments(), workloads);
+  set_cache_options_once(mgr, res::daemon_sets(), workloads);
+  for (const auto& r :
+       {res::services(), res::horizontal_pod_autoscalers(), res::pod_disruption_budgets()}) {
+    set_cache_options_once(mgr, r, metadata);
+  }
+
+  auto& services = mgr.informer(api::inference_services());
+  services.add_index(kModelIndex, referenced_models);
+  services.add_index(kEnvironmentIndex, referenced_environment);
+  services.add_index(kConfigMapIndex, referenced_config_map);
+  auto by_index = [&services](const char* index) {
+    return [&services, index](const json& o) {
+      return manager::requests_by_index(
+          services.cache(), index,
+          ref_key(o["metadata"].value("namespace", ""), o["metadata"].value("name", "")));
+    };
+  };
+
+  mgr.controller("inferenceservice")
+      .for_resource(
+          api::inference_services(),
+          {manager::any_of({manager::generation_changed(), manager::annotations_changed()})})
+      .owns(res::deployments())
+      .owns(res::daemon_sets())
+      .owns(res::services())
+      .owns(res::horizontal_pod_autoscalers())
+      .owns(res::pod_disruption_budgets())
+      .owns(res::secrets())
+      .owns(res::config_maps())
+      .watches(api::models(), by_index(kModelIndex))
+      .watches(api::environments(), by_index(kEnvironmentIndex))
+      .watches(res::config_maps(), by_index(kConfigMapIndex))
+      .workers(options.workers)
+      .complete(Reconciler(mgr, options));
+}
+
+}  // namespace kiln::controllers

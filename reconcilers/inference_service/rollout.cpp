@@ -1,0 +1,164 @@
+#include "reconcilers/inference_service/rollout.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace kiln::reconcilers::inference_service {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t integer(const json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+const json* condition(const json& status, const std::string& type) {
+  if (!status.is_object() || !status.contains("conditions")) return nullptr;
+  for (const auto& c : status["conditions"]) {
+    if (c.value("type", "") == type) return &c;
+  }
+  return nullptr;
+}
+
+std::string progress(std::int64_t updated, std::int64_t available, std::int64_t desired,
+                     std::int64_t total) {
+  std::string m = std::to_string(updated) + " of " + std::to_string(desired) +
+                  " replicas run the current version, " + std::to_string(available) + " available";
+  if (total > updated) m += ", " + std::to_string(total - updated) + " old still running";
+  return m;
+}
+
+Rollout assess_deployment(const json& d, std::int32_t minimum_replicas) {
+  Rollout r;
+  const json spec = d.value("spec", json::object());
+  const json status = d.value("status", json::object());
+  const std::int64_t desired = std::max<std::int64_t>(
+      spec.contains("replicas") ? integer(spec, "replicas") : 1, minimum_replicas);
+  const std::int64_t generation = integer(d.value("metadata", json::object()), "generation");
+  const std::int64_t observed = integer(status, "observedGeneration");
+  const std::int64_t updated = integer(status, "updatedReplicas");
+  const std::int64_t available = integer(status, "availableReplicas");
+  const std::int64_t total = integer(status, "replicas");
+  r.ready_replicas = static_cast<std::int32_t>(integer(status, "readyReplicas"));
+  if (observed < generation) {
+    r.problem =
+        Problem{"RolloutPending", "the Deployment's generation " + std::to_string(generation) +
+                                      " is not yet picked up by its controller"};
+    return r;
+  }
+  if (desired == 0) {
+    r.problem = Problem{"ScaledToZero", "spec.replicas is 0; set it to 1 or more to serve"};
+    return r;
+  }
+  if (const auto* failure = condition(status, "ReplicaFailure");
+      failure && failure->value("status", "") == "True") {
+    const std::string message = failure->value("message", "");
+    const bool quota = message.find("exceeded quota") != std::string::npos;
+    r.problem = Problem{quota ? "QuotaExceeded" : "ReplicaFailure",
+                        "pods cannot be created: " + message +
+                            (quota ? "; raise the namespace's ResourceQuota or lower "
+                                     "spec.resources / replicas"
+                                   : "")};
+    return r;
+  }
+  if (const auto* progressing = condition(status, "Progressing");
+      progressing && progressing->value("reason", "") == "ProgressDeadlineExceeded") {
+    r.problem = Problem{"RolloutStuck", "the rollout made no progress for 10 minutes (" +
+                                            progress(updated, available, desired, total) + ")"};
+    return r;
+  }
+  if (updated < desired || total > updated || available < desired) {
+    r.problem = Problem{available == 0 ? "NoReplicasAvailable" : "RollingOut",
+                        progress(updated, available, desired, total)};
+    return r;
+  }
+  r.complete = true;
+  return r;
+}
+
+Rollout assess_daemon_set(const json& d) {
+  Rollout r;
+  const json status = d.value("status", json::object());
+  const std::int64_t generation = integer(d.value("metadata", json::object()), "generation");
+  const std::int64_t observed = integer(status, "observedGeneration");
+  const std::int64_t desired = integer(status, "desiredNumberScheduled");
+  const std::int64_t updated = integer(status, "updatedNumberScheduled");
+  const std::int64_t available = integer(status, "numberAvailable");
+  r.ready_replicas = static_cast<std::int32_t>(integer(status, "numberReady"));
+  if (observed < generation) {
+    r.problem =
+        Problem{"RolloutPending", "the DaemonSet's generation " + std::to_string(generation) +
+                                      " is not yet picked up by its controller"};
+    return r;
+  }
+  if (desired == 0) {
+    r.problem = Problem{"NoEdgeNodes",
+                        "no node is labelled kiln.dev/edge=true; label the edge nodes "
+                        "(kubectl label node NAME kiln.dev/edge=true)"};
+    return r;
+  }
+  if (updated < desired || available < desired || integer(status, "numberUnavailable") > 0) {
+    r.problem = Problem{available == 0 ? "NoReplicasAvailable" : "RollingOut",
+                        std::to_string(updated) + " of " + std::to_string(desired) +
+                            " edge nodes run the current version, " + std::to_string(available) +
+                            " available"};
+    return r;
+  }
+  r.complete = true;
+  return r;
+}
+
+}  // namespace
+
+Rollout assess_rollout(const json& workload, std::int32_t minimum_replicas) {
+  if (!workload.is_object()) {
+    return Rollout{false, 0, Problem{"WorkloadMissing", "the workload is not created yet"}};
+  }
+  if (workload.value("kind", "") == "DaemonSet") return assess_daemon_set(workload);
+  return assess_deployment(workload, minimum_replicas);
+}
+
+std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {
+  std::optional<Problem> unschedulable;
+  for (const auto& pod : pods) {
+    const json status = pod.value("status", json::object());
+    const std::string pod_name = pod.value("metadata", json::object()).value("name", "");
+    for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
+      if (!status.contains(list) || !status[list].is_array()) continue;
+      for (const auto& c : status[list]) {
+        const json waiting = c.value("state", json::object()).value("waiting", json::object());
+        const std::string reason = waiting.value("reason", "");
+        if (reason == "CrashLoopBackOff") {
+          const json last =
+              c.value("lastState", json::object()).value("terminated", json::object());
+          std::string why = last.value("message", "");
+          if (why.empty()) {
+            why = last.value("reason", "Error") + ", exit code " +
+                  std::to_string(integer(last, "exitCode"));
+          }
+          return Problem{"CrashLoopBackOff",
+                         "container " + c.value("name", "") + " of pod " + pod_name +
+                             " keeps exiting: " + why +
+                             "; check init() in the entry script (kubectl logs " + pod_name + ")"};
+        }
+        if (reason == "ImagePullBackOff" || reason == "ErrImagePull" ||
+            reason == "InvalidImageName") {
+          return Problem{"ImagePullFailed", "pod " + pod_name + " cannot pull an image: " +
+                                                waiting.value("message", reason)};
+        }
+      }
+    }
+    if (const auto* scheduled = condition(status, "PodScheduled");
+        scheduled && scheduled->value("status", "") == "False" &&
+        scheduled->value("reason", "") == "Unschedulable" && !unschedulable) {
+      unschedulable =
+          Problem{"Unschedulable",
+                  "pod " + pod_name + " cannot be placed: " + scheduled->value("message", "")};
+    }
+  }
+  return unschedulable;
+}
+
+}  // namespace kiln::reconcilers::inference_service

@@ -1,0 +1,32 @@
+#pragma once
+
+// The status an InferenceService reports: it says Ready only when the current
+// generation's workload is fully rolled out and available, and reports the
+// model versions and image only once they are what every replica serves.
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "crds/inference_service.hpp"
+#include "reconcilers/inference_service/desired_state.hpp"
+
+namespace kiln::reconcilers::inference_service {
+
+struct StatusInputs {
+  const api::InferenceService& service;
+  const DesiredState& desired;
+  const nlohmann::json& workload;           // Deployment/DaemonSet as the API returned it, or null
+  const std::vector<nlohmann::json>& pods;  // the service's pods (may be empty: not diagnosed)
+  const ServingOptions& options;
+  std::chrono::system_clock::time_point now;
+};
+
+// The new status (conditions keep their lastTransitionTime when unchanged).
+api::InferenceServiceStatus compute_status(const StatusInputs& in);
+
+// Whether a status write is needed (ignores nothing: equal means skip).
+bool status_changed(const api::InferenceServiceStatus& before,
+                    const api::InferenceServiceStatus& after);
+
+}  // namespace kiln::reconcilers::inference_service
