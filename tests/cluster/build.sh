@@ -99,12 +99,21 @@ build_kwok() {
   mv "$tmp" "$dir"
 }
 
+# versitygw: the S3-compatible server the kiln-fetch tests read s3:// sources from.
+build_versitygw() {
+  local tmp
+  tmp=$(go_build versitygw "$dir" "" github.com/versity/versitygw/cmd/versitygw)
+  mv "$tmp" "$dir"
+}
+
 ensure kubernetes k8s.io/kubernetes
 k8s=$dir
 ensure etcd go.etcd.io/etcd/server/v3
 etcd=$dir
 ensure kwok sigs.k8s.io/kwok
 kwok=$dir
+ensure versitygw github.com/versity/versitygw
+versitygw=$dir
 
 cat <<OUT
 KUBE_APISERVER=$k8s/bin/kube-apiserver
@@ -114,4 +123,5 @@ KUBECTL=$k8s/bin/kubectl
 ETCD=$etcd/bin/etcd
 KWOK=$kwok/bin/kwok
 KWOK_STAGES=$kwok/stages.yaml
+VERSITYGW=$versitygw/bin/versitygw
 OUT
