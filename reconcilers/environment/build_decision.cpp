@@ -32,6 +32,14 @@ BuildDecision decide_build(const api::EnvironmentStatus& previous, std::int64_t 
     return d;
   }
   d.status.tag = observed.tag;
+  if (!observed.registry_error.empty() && observed.registry_refused) {
+    d.status.phase = api::BuildPhase::failed;
+    ready(d.status, false, "RegistryAuthRefused",
+          "Kiln's registry refused the push credentials when asked for " + destination + " (" +
+              observed.registry_error + "): fix the operator's push Secret",
+          generation, now);
+    return d;
+  }
   if (!observed.registry_error.empty()) {
     // Not knowing is not a miss: building now could push over a registry we cannot read.
     d.status.phase = previous.phase.value_or(api::BuildPhase::pending);

@@ -3,6 +3,10 @@
 // What the Environment controller does next and the status it reports (pure).
 //
 //   render error ............................ Failed (InvalidEnvironment), no Job
+//   push credentials refused (HEAD 401/403) . Failed (RegistryAuthRefused), no Job
+//   registry unreachable .................... unchanged phase (RegistryUnavailable), retried
+//   push credentials refused (HEAD 401/403) . Failed (RegistryAuthRefused), no Job
+//   registry unreachable .................... unchanged phase (RegistryUnavailable), retried
 //   repository:tag in the registry (HEAD) ... Ready, image = repository@digest, no Job
 //   no Job, tag never failed ................ create the Job, Building
 //   Job running ............................. Building (progress from the log)
@@ -28,8 +32,9 @@ struct BuildObservation {
   std::string repository;    // where the image goes
   std::string tag;           // the content tag
   std::optional<std::string>
-      digest;                  // the registry's manifest digest for repository:tag (HEAD hit)
-  std::string registry_error;  // HEAD failed (auth refused, unreachable): not a miss
+      digest;                     // the registry's manifest digest for repository:tag (HEAD hit)
+  std::string registry_error;     // HEAD failed (unreachable, 5xx): not a miss
+  bool registry_refused = false;  // HEAD answered 401/403 to the push credentials
   JobState job = JobState::absent;
   std::string job_name;
   std::string job_failure_reason;  // the Job's Failed condition reason

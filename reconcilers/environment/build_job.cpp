@@ -1,5 +1,7 @@
 #include "reconcilers/environment/build_job.hpp"
 
+#include "reconcilers/environment/content_tag.hpp"
+
 namespace kiln::reconcilers::environment {
 namespace {
 
@@ -26,9 +28,8 @@ nlohmann::json resources_of(const std::optional<api::BuildSettings>& build) {
 
 }  // namespace
 
-std::string build_job_name(const std::string& tag) {
-  std::string hash = tag.rfind("kiln-", 0) == 0 ? tag.substr(5) : tag;
-  return "kiln-build-" + hash.substr(0, 40);
+std::string build_job_name(const std::string& repository, const std::string& tag) {
+  return "kiln-build-" + sha256_hex(repository + ":" + tag).substr(0, 40);
 }
 
 std::string context_too_large(const BuildContext& context) {
@@ -40,24 +41,26 @@ std::string context_too_large(const BuildContext& context) {
          ": keep large files (models) in model images, not in the source directory";
 }
 
-nlohmann::json build_context_config_map(const std::string& tag, const BuildContext& context,
+nlohmann::json build_context_config_map(const std::string& repository, const std::string& tag,
+                                        const BuildContext& context,
                                         const BuildJobOptions& options) {
   nlohmann::json data = nlohmann::json::object();
   std::size_t index = 0;
   for (const auto& [path, content] : context.files) data["f" + std::to_string(index++)] = content;
-  return {
-      {"apiVersion", "v1"},
-      {"kind", "ConfigMap"},
-      {"metadata",
-       {{"name", build_job_name(tag)}, {"namespace", options.namespace_}, {"labels", labels(tag)}}},
-      {"data", data}};
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata",
+           {{"name", build_job_name(repository, tag)},
+            {"namespace", options.namespace_},
+            {"labels", labels(tag)}}},
+          {"data", data}};
 }
 
 nlohmann::json build_job(const std::string& tag, const BuildContext& context,
                          const std::string& repository,
                          const std::optional<api::BuildSettings>& build,
                          const BuildJobOptions& options) {
-  const std::string name = build_job_name(tag);
+  const std::string name = build_job_name(repository, tag);
   const std::string destination = repository + ":" + tag;
   nlohmann::json args = {
       std::string("--context=dir://") + kContextMount,

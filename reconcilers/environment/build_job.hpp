@@ -46,12 +46,14 @@ inline constexpr const char* kImageAnnotation = "kiln.dev/image";
 inline constexpr std::size_t kConfigMapLimitBytes =
     1000 * 1000;  // under the API's 1 MiB object limit
 
-// "kiln-build-<40 hex>" (the tag's hash part): at most 63 characters.
-std::string build_job_name(const std::string& tag);
+// "kiln-build-<40 hex of SHA-256(repository:tag)>": one name per destination
+// (the same content pushed to two repositories is two builds), 51 characters.
+std::string build_job_name(const std::string& repository, const std::string& tag);
 
 // The ConfigMap holding the context: keys f0, f1, ... in path order, mapped
 // back to paths by the Job's volume items (ConfigMap keys cannot hold '/').
-nlohmann::json build_context_config_map(const std::string& tag, const BuildContext& context,
+nlohmann::json build_context_config_map(const std::string& repository, const std::string& tag,
+                                        const BuildContext& context,
                                         const BuildJobOptions& options);
 
 // The Job. `repository` is host[:port]/path; the image goes to repository:tag.

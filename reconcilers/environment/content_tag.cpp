@@ -22,6 +22,7 @@ class Sha256 {
     EVP_DigestUpdate(ctx_.get(), length.data(), length.size());
     EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size());
   }
+  void raw(const std::string& bytes) { EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()); }
   std::string hex() {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int size = 0;
@@ -40,6 +41,12 @@ class Sha256 {
 };
 
 }  // namespace
+
+std::string sha256_hex(const std::string& bytes) {
+  Sha256 sha;
+  sha.raw(bytes);
+  return sha.hex();
+}
 
 std::string content_digest(const TagInputs& inputs) {
   Sha256 sha;

@@ -17,6 +17,9 @@ struct TagInputs {
   std::string serve_version;
 };
 
+// Lower-case hex SHA-256 of `bytes`.
+std::string sha256_hex(const std::string& bytes);
+
 // "sha256:<64 hex>" over a length-prefixed serialisation of the inputs.
 std::string content_digest(const TagInputs& inputs);
 

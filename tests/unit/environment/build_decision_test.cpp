@@ -91,6 +91,16 @@ TEST(BuildDecision, RegistryErrorIsNotAMiss) {
   EXPECT_EQ(reason(d.status), "RegistryUnavailable");
 }
 
+TEST(BuildDecision, RefusedPushCredentialsFailWithoutAJob) {
+  auto o = miss();
+  o.registry_error = "401 Unauthorized";
+  o.registry_refused = true;
+  auto d = decide_build({}, 1, o, kNow);
+  EXPECT_FALSE(d.create_job);
+  EXPECT_EQ(d.status.phase, api::BuildPhase::failed);
+  EXPECT_EQ(reason(d.status), "RegistryAuthRefused");
+}
+
 TEST(BuildDecision, RenderErrorFailsWithoutAJob) {
   auto o = miss();
   o.render_error = "the environment pins Python 3.6.2; ...";

@@ -16,11 +16,14 @@ BuildContext context() {
 }
 
 TEST(BuildJob, IsNamedAfterTheContentSoCreatingItIsTheLock) {
-  EXPECT_EQ(build_job_name(kTag), "kiln-build-" + std::string(40, 'e'));
-  EXPECT_LE(build_job_name(kTag).size(), 63u);
+  const std::string repo = "reg:5000/envs/ns/a";
+  EXPECT_EQ(build_job_name(repo, kTag), build_job_name(repo, kTag));
+  EXPECT_NE(build_job_name(repo, kTag), build_job_name("reg:5000/other", kTag));
+  EXPECT_NE(build_job_name(repo, kTag), build_job_name(repo, "kiln-" + std::string(40, 'f')));
+  EXPECT_EQ(build_job_name(repo, kTag).size(), 51u);
   BuildJobOptions options;
   auto a = build_job(kTag, context(), "reg:5000/envs/ns/a", std::nullopt, options);
-  EXPECT_EQ(a["metadata"]["name"], build_job_name(kTag));
+  EXPECT_EQ(a["metadata"]["name"], build_job_name(repo, kTag));
   EXPECT_EQ(a["metadata"]["namespace"], "kiln-system");
   EXPECT_FALSE(a["metadata"].contains("ownerReferences"))
       << "no Environment owns the Job: deleting one never cancels another's build";
@@ -61,7 +64,7 @@ TEST(BuildJob, SpecFieldByField) {
   EXPECT_TRUE(has("--cache-repo=reg:5000/envs/ns/a/cache"));
   EXPECT_FALSE(has("--insecure"));
   const auto& volumes = pod["volumes"];
-  EXPECT_EQ(volumes[0]["configMap"]["name"], build_job_name(kTag));
+  EXPECT_EQ(volumes[0]["configMap"]["name"], build_job_name("reg:5000/envs/ns/a", kTag));
   EXPECT_EQ(volumes[0]["configMap"]["items"],
             nlohmann::json::parse(R"([{"key":"f0","path":"Dockerfile"},
                                       {"key":"f1","path":"kiln/requirements.txt"}])"));
@@ -78,8 +81,8 @@ TEST(BuildJob, DefaultsWithoutBuildSettings) {
 }
 
 TEST(BuildJob, ConfigMapHoldsTheContextUnderFlatKeys) {
-  auto cm = build_context_config_map(kTag, context(), BuildJobOptions{});
-  EXPECT_EQ(cm["metadata"]["name"], build_job_name(kTag));
+  auto cm = build_context_config_map("r/x", kTag, context(), BuildJobOptions{});
+  EXPECT_EQ(cm["metadata"]["name"], build_job_name("r/x", kTag));
   EXPECT_EQ(cm["data"]["f0"], "FROM x\n");
   EXPECT_EQ(cm["data"]["f1"], "numpy\n");
 }
