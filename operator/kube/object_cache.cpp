@@ -1,5 +1,6 @@
 #include "operator/kube/object_cache.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 namespace kiln::kube {
@@ -131,6 +132,22 @@ std::vector<ObjectPtr> ObjectCache::by_index(std::string_view index, std::string
   out.reserve(packed.size());
   for (const auto& p : packed) out.push_back(unpack(p));
   return out;
+}
+
+std::vector<std::string> ObjectCache::keys_by_index(std::string_view index,
+                                                    std::string_view value) const {
+  std::vector<std::string> keys;
+  {
+    std::shared_lock lock(mu_);
+    auto idx = indexes_.find(std::string(index));
+    if (idx == indexes_.end()) return {};
+    auto found = idx->second.values.find(std::string(value));
+    if (found == idx->second.values.end()) return {};
+    keys.reserve(found->second.size());
+    for (const std::string* key : found->second) keys.push_back(*key);
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 std::size_t ObjectCache::size() const {

@@ -60,6 +60,9 @@ class ObjectCache {
   ObjectPtr get(const std::string& key) const;
   std::vector<ObjectPtr> list() const;
   std::vector<ObjectPtr> by_index(std::string_view index, std::string_view value) const;
+  // The keys ("namespace/name") filed under an index value, sorted, without
+  // decoding any object: what a mapper needs to turn an event into requests.
+  std::vector<std::string> keys_by_index(std::string_view index, std::string_view value) const;
   std::vector<ObjectPtr> by_namespace(std::string_view ns) const {
     return by_index(kNamespaceIndex, ns);
   }

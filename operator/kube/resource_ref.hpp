@@ -41,11 +41,49 @@ inline ResourceRef pods() {
 inline ResourceRef services() {
   return {"", "v1", "services", "Service", true};
 }
+inline ResourceRef service_accounts() {
+  return {"", "v1", "serviceaccounts", "ServiceAccount", true};
+}
+inline ResourceRef persistent_volume_claims() {
+  return {"", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true};
+}
+inline ResourceRef nodes() {
+  return {"", "v1", "nodes", "Node", false};
+}
+// apps/v1
 inline ResourceRef deployments() {
   return {"apps", "v1", "deployments", "Deployment", true};
 }
+inline ResourceRef replica_sets() {
+  return {"apps", "v1", "replicasets", "ReplicaSet", true};
+}
+inline ResourceRef stateful_sets() {
+  return {"apps", "v1", "statefulsets", "StatefulSet", true};
+}
+inline ResourceRef daemon_sets() {
+  return {"apps", "v1", "daemonsets", "DaemonSet", true};
+}
+// autoscaling/v2
+inline ResourceRef horizontal_pod_autoscalers() {
+  return {"autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true};
+}
+// policy/v1
+inline ResourceRef pod_disruption_budgets() {
+  return {"policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true};
+}
+// networking.k8s.io/v1
+inline ResourceRef ingresses() {
+  return {"networking.k8s.io", "v1", "ingresses", "Ingress", true};
+}
+inline ResourceRef network_policies() {
+  return {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true};
+}
+// batch/v1
 inline ResourceRef jobs() {
   return {"batch", "v1", "jobs", "Job", true};
+}
+inline ResourceRef cron_jobs() {
+  return {"batch", "v1", "cronjobs", "CronJob", true};
 }
 inline ResourceRef events() {
   return {"events.k8s.io", "v1", "events", "Event", true};

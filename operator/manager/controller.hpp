@@ -1,33 +1,57 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "operator/kube/event_recorder.hpp"
 #include "operator/kube/informer.hpp"
+#include "operator/kube/rest_client.hpp"
+#include "operator/manager/reconcile_context.hpp"
+#include "operator/manager/request.hpp"
 #include "operator/runtime/metrics_registry.hpp"
 #include "operator/runtime/work_queue.hpp"
 #include "operator/runtime/worker_pool.hpp"
 
 namespace kiln::manager {
 
-// One controller: a work queue of reconcile keys fed by informer events, and
+// Reconciles one object. An exception counts as an error (retried with
+// backoff) and is logged with the reconcile id.
+using Reconciler = std::function<runtime::ReconcileResult(const Request&, ReconcileContext&)>;
+
+// What a controller is made of, besides its reconciler.
+struct ControllerSpec {
+  std::string name;
+  kube::ResourceRef primary;  // the kind it reconciles (for_resource)
+  int workers = 1;
+};
+
+// One controller: a work queue of requests fed by informer events, and
 // workers that reconcile them. Events are queued from the moment the
-// controller is built (de-duplicated per key), while workers run only between
-// start() and stop(): a standby replica keeps warm caches but writes nothing.
+// controller is built (de-duplicated per object), while workers run only
+// between start() and stop(): a standby replica keeps warm caches but writes
+// nothing.
 class Controller {
  public:
-  Controller(std::string name, runtime::ReconcileFunction reconcile, int workers,
-             runtime::MetricsRegistry& metrics);
+  Controller(ControllerSpec spec, kube::Informer& primary_informer, Reconciler reconcile,
+             std::shared_ptr<kube::RestClient> client, runtime::MetricsRegistry& metrics,
+             const std::string& instance);
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
 
-  const std::string& name() const { return name_; }
-  void enqueue(const std::string& key) { queue_.add(key); }
+  const std::string& name() const { return spec_.name; }
+  const kube::ResourceRef& primary() const { return spec_.primary; }
+  const kube::Informer& primary_informer() const { return primary_informer_; }
+  void enqueue(const Request& request) { queue_.add(request.key()); }
   runtime::WorkQueue& queue() { return queue_; }
 
+  kube::RestClient& client() { return *client_; }
+  kube::EventRecorder& events() { return events_; }
+
   // The informers whose sync the workers wait for.
-  void depends_on(kube::Informer& informer) { informers_.push_back(&informer); }
+  void depends_on(kube::Informer& informer);
   const std::vector<kube::Informer*>& informers() const { return informers_; }
 
   void start() { pool_.start(); }
@@ -35,8 +59,17 @@ class Controller {
   // token requested). Not restartable.
   void stop() { pool_.stop(); }
 
+  // One reconcile of a queued key, as the workers run it.
+  runtime::ReconcileResult reconcile_key(const std::string& key, std::stop_token stop);
+  void count_not_found() { not_found_.inc(); }
+
  private:
-  std::string name_;
+  ControllerSpec spec_;
+  kube::Informer& primary_informer_;
+  Reconciler reconcile_;
+  std::shared_ptr<kube::RestClient> client_;
+  kube::EventRecorder events_;
+  runtime::Counter& not_found_;
   runtime::WorkQueue queue_;
   runtime::WorkerPool pool_;
   std::vector<kube::Informer*> informers_;

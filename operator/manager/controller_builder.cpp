@@ -2,42 +2,32 @@
 
 #include <stdexcept>
 
+#include "operator/manager/enqueue_handler.hpp"
 #include "operator/manager/manager.hpp"
 
 namespace kiln::manager {
-namespace {
 
-// Enqueues the keys `mapper` gives for every add, update and delete.
-kube::EventHandler enqueue_mapped(Controller& controller, KeyMapper mapper) {
-  auto enqueue = [&controller, mapper](const kube::ObjectPtr& object) {
-    for (const auto& key : mapper(*object)) controller.enqueue(key);
-  };
-  return kube::EventHandler{
-      .on_add = enqueue,
-      .on_update =
-          [enqueue](const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj) {
-            // A child that changed owner concerns both the old and the new one.
-            enqueue(old_obj);
-            enqueue(new_obj);
-          },
-      .on_delete = enqueue,
-  };
-}
-
-}  // namespace
-
-ControllerBuilder& ControllerBuilder::for_resource(kube::ResourceRef resource) {
-  primary_ = std::move(resource);
+ControllerBuilder& ControllerBuilder::for_resource(kube::ResourceRef resource,
+                                                   std::vector<Predicate> predicates) {
+  primary_ = Watch{std::move(resource), request_for_object, std::move(predicates)};
   return *this;
 }
 
-ControllerBuilder& ControllerBuilder::owns(kube::ResourceRef resource) {
-  owned_.push_back(std::move(resource));
+ControllerBuilder& ControllerBuilder::owns(kube::ResourceRef resource,
+                                           std::vector<Predicate> predicates) {
+  // The mapper is set in complete(), once the owner's kind is known.
+  watches_.push_back({std::move(resource), nullptr, std::move(predicates)});
   return *this;
 }
 
-ControllerBuilder& ControllerBuilder::watches(kube::ResourceRef resource, KeyMapper mapper) {
-  watches_.push_back({std::move(resource), std::move(mapper)});
+ControllerBuilder& ControllerBuilder::watches(kube::ResourceRef resource, RequestMapper mapper,
+                                              std::vector<Predicate> predicates) {
+  watches_.push_back({std::move(resource), std::move(mapper), std::move(predicates)});
+  return *this;
+}
+
+ControllerBuilder& ControllerBuilder::with_event_filter(Predicate predicate) {
+  filters_.push_back(std::move(predicate));
   return *this;
 }
 
@@ -46,23 +36,25 @@ ControllerBuilder& ControllerBuilder::workers(int count) {
   return *this;
 }
 
-Controller& ControllerBuilder::complete(runtime::ReconcileFunction reconcile) {
+Controller& ControllerBuilder::complete(Reconciler reconcile) {
   if (!primary_) throw std::logic_error("controller " + name_ + ": for_resource() is required");
-  Controller& controller = manager_.add_controller(name_, std::move(reconcile), workers_);
+  Controller& controller = manager_.add_controller(
+      {.name = name_, .primary = primary_->resource, .workers = workers_}, std::move(reconcile));
 
-  auto watch = [&](const kube::ResourceRef& resource, KeyMapper mapper) {
-    kube::Informer& informer = manager_.informer(resource);
-    informer.add_handler(enqueue_mapped(controller, std::move(mapper)));
+  RequestMapper to_owner = [owner = primary_->resource](const nlohmann::json& object) {
+    auto request = controller_owner_request(object, owner);
+    return request ? std::vector<Request>{*request} : std::vector<Request>{};
+  };
+  auto watch = [&](Watch& w) {
+    if (!w.mapper) w.mapper = to_owner;  // owns()
+    kube::Informer& informer = manager_.informer(w.resource);
+    auto predicates = w.predicates;
+    predicates.insert(predicates.end(), filters_.begin(), filters_.end());
+    informer.add_handler(enqueue_handler(controller, std::move(w.mapper), std::move(predicates)));
     controller.depends_on(informer);
   };
-  watch(*primary_, key_of_object);
-  for (const auto& child : owned_) {
-    watch(child, [owner = *primary_](const nlohmann::json& object) {
-      auto key = controller_owner_key(object, owner);
-      return key ? std::vector<std::string>{*key} : std::vector<std::string>{};
-    });
-  }
-  for (auto& w : watches_) watch(w.resource, std::move(w.mapper));
+  watch(*primary_);
+  for (auto& w : watches_) watch(w);
   return controller;
 }
 

@@ -1,49 +1,58 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "operator/kube/resource_ref.hpp"
 #include "operator/manager/controller.hpp"
 #include "operator/manager/event_mapping.hpp"
+#include "operator/manager/predicates.hpp"
 
 namespace kiln::manager {
 
 class Manager;
 
-// Declares what a controller watches and how events become keys, after
+// Declares what a controller watches and how events become requests, after
 // controller-runtime's builder:
 //
 //   manager.controller("widget")
-//       .for_resource(widgets)        // its own objects: key = the object
-//       .owns(resources::config_maps())  // children: key = their controller owner
-//       .watches(secrets, mapper)     // anything else: key(s) from a mapper
+//       .for_resource(widgets, {generation_changed()})  // its own objects
+//       .owns(resources::config_maps())  // children: request = their controller owner
+//       .watches(secrets, mapper)        // anything else: request(s) from a mapper
 //       .workers(4)
 //       .complete(reconcile);
+//
+// Predicates filter the events of one watch; with_event_filter() filters
+// every watch of the controller. All must let an event through.
 class ControllerBuilder {
  public:
   ControllerBuilder(Manager& manager, std::string name)
       : manager_(manager), name_(std::move(name)) {}
 
-  ControllerBuilder& for_resource(kube::ResourceRef resource);
-  ControllerBuilder& owns(kube::ResourceRef resource);
-  ControllerBuilder& watches(kube::ResourceRef resource, KeyMapper mapper);
+  ControllerBuilder& for_resource(kube::ResourceRef resource,
+                                  std::vector<Predicate> predicates = {});
+  ControllerBuilder& owns(kube::ResourceRef resource, std::vector<Predicate> predicates = {});
+  ControllerBuilder& watches(kube::ResourceRef resource, RequestMapper mapper,
+                             std::vector<Predicate> predicates = {});
+  ControllerBuilder& with_event_filter(Predicate predicate);
   ControllerBuilder& workers(int count);
 
   // Registers the controller with the manager. Throws std::logic_error when
   // no for_resource() was given.
-  Controller& complete(runtime::ReconcileFunction reconcile);
+  Controller& complete(Reconciler reconcile);
 
  private:
   struct Watch {
     kube::ResourceRef resource;
-    KeyMapper mapper;
+    RequestMapper mapper;  // empty for owns(): the controller owner's request
+    std::vector<Predicate> predicates;
   };
   Manager& manager_;
   std::string name_;
-  std::optional<kube::ResourceRef> primary_;
-  std::vector<kube::ResourceRef> owned_;
-  std::vector<Watch> watches_;
+  std::optional<Watch> primary_;
+  std::vector<Watch> watches_;  // owned kinds and other watches
+  std::vector<Predicate> filters_;
   int workers_ = 1;
 };
 

@@ -1,6 +1,5 @@
 #include "operator/manager/event_mapping.hpp"
 
-#include "operator/kube/object_cache.hpp"
 #include "operator/kube/owner_references.hpp"
 
 namespace kiln::manager {
@@ -14,11 +13,11 @@ std::string group_of(const std::string& api_version) {
 
 }  // namespace
 
-std::vector<std::string> key_of_object(const nlohmann::json& object) {
-  return {kube::object_key(object)};
+std::vector<Request> request_for_object(const nlohmann::json& object) {
+  return {Request::of(object)};
 }
 
-std::optional<std::string> controller_owner_key(const nlohmann::json& child,
+std::optional<Request> controller_owner_request(const nlohmann::json& child,
                                                 const kube::ResourceRef& owner) {
   auto ref = kube::controller_of(child);
   if (!ref) return std::nullopt;
@@ -28,8 +27,14 @@ std::optional<std::string> controller_owner_key(const nlohmann::json& child,
     return std::nullopt;
   }
   const auto& meta = child.value("metadata", nlohmann::json::object());
-  std::string ns = owner.namespaced ? meta.value("namespace", "") : "";
-  return kube::object_key(ns, ref->value("name", ""));
+  return Request{owner.namespaced ? meta.value("namespace", "") : "", ref->value("name", "")};
+}
+
+std::vector<Request> requests_by_index(const kube::ObjectCache& cache, std::string_view index,
+                                       std::string_view value) {
+  std::vector<Request> out;
+  for (const auto& key : cache.keys_by_index(index, value)) out.push_back(Request::from_key(key));
+  return out;
 }
 
 }  // namespace kiln::manager

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "operator/manager/rest_lease_store.hpp"
+#include "operator/manager/served_resources.hpp"
 
 namespace kiln::manager {
 namespace {
@@ -30,11 +31,14 @@ std::string default_identity() {
 Manager::Manager(std::shared_ptr<kube::RestClient> client, ManagerOptions options)
     : client_(std::move(client)),
       options_(std::move(options)),
+      identity_(options_.leader_election.config.identity.empty()
+                    ? default_identity()
+                    : options_.leader_election.config.identity),
       probes_(options_.probes, &metrics_) {
   probes_.add_health_check("ping", [] { return std::optional<std::string>(); });
   probes_.add_readiness_check("informers-synced", [this]() -> std::optional<std::string> {
-    for (const auto& [id, informer] : informers_) {
-      if (!informer->has_synced()) return id + " not synced";
+    for (auto* informer : all_informers()) {
+      if (!informer->has_synced()) return resource_id(informer->resource()) + " not synced";
     }
     return std::nullopt;
   });
@@ -42,29 +46,56 @@ Manager::Manager(std::shared_ptr<kube::RestClient> client, ManagerOptions option
 
 Manager::~Manager() {
   stop_controllers();
-  for (auto& [id, informer] : informers_) informer->stop();
+  for (auto* informer : all_informers()) informer->stop();
   probes_.stop();
 }
 
+std::vector<kube::Informer*> Manager::all_informers() {
+  std::lock_guard lock(informers_mu_);
+  std::vector<kube::Informer*> out;
+  for (auto& [id, informer] : informers_) out.push_back(informer.get());
+  return out;
+}
+
+void Manager::set_cache_options(const kube::ResourceRef& resource, CacheOptions options) {
+  std::lock_guard lock(informers_mu_);
+  const auto id = resource_id(resource);
+  if (informers_.contains(id)) {
+    throw std::logic_error("set_cache_options(" + id +
+                           "): its informer exists already; set cache options first");
+  }
+  cache_options_[id] = std::move(options);
+}
+
 kube::Informer& Manager::informer(const kube::ResourceRef& resource) {
-  auto& slot = informers_[resource_id(resource)];
+  std::lock_guard lock(informers_mu_);
+  const auto id = resource_id(resource);
+  auto& slot = informers_[id];
   if (!slot) {
+    const CacheOptions cache = cache_options_.contains(id) ? cache_options_[id] : CacheOptions{};
     kube::InformerOptions options;
-    options.watch.ns = resource.namespaced ? options_.watch_namespace : "";
+    options.watch.ns = resource.namespaced ? cache.ns.value_or(options_.watch_namespace) : "";
+    options.watch.label_selector = cache.label_selector;
+    options.watch.field_selector = cache.field_selector;
+    options.transform = [cache](nlohmann::json& object) {
+      kube::strip_for_cache(object);
+      if (cache.metadata_only) keep_metadata_only(object);
+      if (cache.transform) cache.transform(object);
+    };
     slot = std::make_unique<kube::Informer>(client_, resource, std::move(options));
   }
   return *slot;
 }
 
-Controller& Manager::add_controller(std::string name, runtime::ReconcileFunction reconcile,
-                                    int workers) {
-  controllers_.push_back(
-      std::make_unique<Controller>(std::move(name), std::move(reconcile), workers, metrics_));
+Controller& Manager::add_controller(ControllerSpec spec, Reconciler reconcile) {
+  kube::Informer& primary = informer(spec.primary);
+  controllers_.push_back(std::make_unique<Controller>(
+      std::move(spec), primary, std::move(reconcile), client_, metrics_, identity_));
   return *controllers_.back();
 }
 
 bool Manager::wait_for_caches(const std::stop_token& stop) {
-  for (const auto& [id, informer] : informers_) {
+  for (auto* informer : all_informers()) {
     while (!informer->wait_for_sync(std::chrono::milliseconds(200))) {
       if (stop.stop_requested()) return false;
     }
@@ -90,10 +121,23 @@ void Manager::stop_controllers() {
 }
 
 Manager::Exit Manager::run(std::stop_token stop) {
+  // A watched resource the server does not serve (a CRD not installed) is a
+  // deployment error no retry fixes: say which, and stop.
+  for (auto* informer : all_informers()) {
+    try {
+      require_served(*client_, informer->resource());
+    } catch (const ResourceNotServedError& e) {
+      spdlog::error("cannot start: {}", e.what());
+      return Exit::failed;
+    } catch (const std::exception& e) {
+      // Unreachable or forbidden discovery: the informers retry and report.
+      spdlog::warn("discovery of {} failed: {}", resource_id(informer->resource()), e.what());
+    }
+  }
   probes_.start();
   spdlog::info("serving /metrics, /healthz and /readyz on {}:{}", options_.probes.address,
                probes_.port());
-  for (auto& [id, informer] : informers_) informer->start();
+  for (auto* informer : all_informers()) informer->start();
 
   Exit exit = Exit::stopped;
   const auto& le = options_.leader_election;
@@ -106,7 +150,7 @@ Manager::Exit Manager::run(std::stop_token stop) {
     stop_controllers();
   } else {
     runtime::LeaderElectionConfig config = le.config;
-    if (config.identity.empty()) config.identity = default_identity();
+    config.identity = identity_;
     RestLeaseStore store(client_);
     runtime::LeaseLock lock(store, le.lease_namespace, le.lease_name);
     std::jthread starter;  // waits for caches off the elector's thread
@@ -132,7 +176,7 @@ Manager::Exit Manager::run(std::stop_token stop) {
     }
   }
 
-  for (auto& [id, informer] : informers_) informer->stop();
+  for (auto* informer : all_informers()) informer->stop();
   probes_.stop();
   return exit;
 }

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "operator/kube/informer.hpp"
 #include "operator/kube/rest_client.hpp"
+#include "operator/manager/cache_options.hpp"
 #include "operator/manager/controller.hpp"
 #include "operator/manager/controller_builder.hpp"
 #include "operator/runtime/leader_elector.hpp"
@@ -47,14 +49,23 @@ class Manager {
   std::shared_ptr<kube::RestClient> client_ptr() { return client_; }
   runtime::MetricsRegistry& metrics() { return metrics_; }
 
+  // How the informer of `resource` lists, watches and caches it (namespace,
+  // selectors, transform, metadata only). Call before anything asks for that
+  // informer (controller(), informer()); throws std::logic_error after.
+  void set_cache_options(const kube::ResourceRef& resource, CacheOptions options);
+
   // The shared informer for a resource, created on first use. Add indexes
-  // before run().
+  // before run(). Thread-safe.
   kube::Informer& informer(const kube::ResourceRef& resource);
 
   ControllerBuilder controller(std::string name) {
     return ControllerBuilder(*this, std::move(name));
   }
-  Controller& add_controller(std::string name, runtime::ReconcileFunction reconcile, int workers);
+  Controller& add_controller(ControllerSpec spec, Reconciler reconcile);
+
+  // This replica's name: the leader election identity, and the
+  // reportingInstance of the Events its controllers record.
+  const std::string& identity() const { return identity_; }
 
   enum class Exit { stopped, lost_leadership, failed };
   // Blocks until `stop` is requested (or leadership is lost: a process that
@@ -69,11 +80,16 @@ class Manager {
   void run_controllers(std::stop_token leading);
   void stop_controllers();
 
+  std::vector<kube::Informer*> all_informers();
+
   std::shared_ptr<kube::RestClient> client_;
   ManagerOptions options_;
+  std::string identity_;
   runtime::MetricsRegistry metrics_;
   runtime::ProbeServer probes_;
-  std::map<std::string, std::unique_ptr<kube::Informer>> informers_;  // by resource path
+  std::mutex informers_mu_;
+  std::map<std::string, CacheOptions> cache_options_;                 // by resource id
+  std::map<std::string, std::unique_ptr<kube::Informer>> informers_;  // by resource id
   std::vector<std::unique_ptr<Controller>> controllers_;
   bool controllers_running_ = false;
 };

@@ -39,14 +39,17 @@ bool config_map_matches(const json& actual, const json& desired, const json& wid
          kube::is_controlled_by(actual, widget);
 }
 
-runtime::ReconcileResult reconcile_widget(manager::Manager& mgr, const std::string& key) {
-  auto widget = mgr.informer(kWidgets).cache().get(key);
-  if (!widget) return runtime::ReconcileResult::done();  // deleted: the GC removes its child
+runtime::ReconcileResult reconcile_widget(manager::Manager& mgr, const manager::Request& request,
+                                          manager::ReconcileContext& ctx) {
+  auto widget = ctx.object();
+  if (!widget) return ctx.not_found();  // deleted: the GC removes its child
+  const std::string key = request.key();
 
   json desired = desired_config_map(*widget);
   auto current = mgr.informer(kube::resources::config_maps()).cache().get(key);
   if (!current || !config_map_matches(*current, desired, *widget)) {
-    mgr.client().apply(kube::resources::config_maps(), desired, kFieldManager);
+    ctx.client().apply(kube::resources::config_maps(), desired, kFieldManager);
+    ctx.log().info("ConfigMap applied");
   }
 
   const auto generation = widget->value("/metadata/generation"_json_pointer, std::int64_t{0});
@@ -66,7 +69,7 @@ runtime::ReconcileResult reconcile_widget(manager::Manager& mgr, const std::stri
                    {{"name", (*widget)["metadata"]["name"]},
                     {"namespace", (*widget)["metadata"]["namespace"]}}},
                   {"status", status}};
-    mgr.client().apply_status(kWidgets, patch, kFieldManager);
+    ctx.client().apply_status(kWidgets, patch, kFieldManager);
   }
   return runtime::ReconcileResult::done();
 }
@@ -103,11 +106,12 @@ int main(int argc, char** argv) {
   manager::Manager mgr(client, options);
 
   mgr.controller("widget")
-      .for_resource(kWidgets)
+      .for_resource(kWidgets, {manager::generation_changed()})  // its own status writes: no
       .owns(kube::resources::config_maps())
       .workers(workers)
-      .complete(
-          [&mgr](const std::string& key, std::stop_token) { return reconcile_widget(mgr, key); });
+      .complete([&mgr](const manager::Request& request, manager::ReconcileContext& ctx) {
+        return reconcile_widget(mgr, request, ctx);
+      });
 
   auto exit = mgr.run(signals.token());
   spdlog::info("sample operator exiting");

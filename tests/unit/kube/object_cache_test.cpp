@@ -79,6 +79,12 @@ TEST(ObjectCache, CustomIndexCoversExistingAndNewObjects) {
   c.upsert(make("ns", "m4", "1"));
   EXPECT_EQ(names(c.by_index("by-model", "iris")), (std::vector<std::string>{"m1", "m2"}));
   EXPECT_EQ(names(c.by_index("by-model", "mnist")), (std::vector<std::string>{"m3"}));
+  // Keys only, sorted, without decoding the objects.
+  EXPECT_EQ(c.keys_by_index("by-model", "iris"), (std::vector<std::string>{"ns/m1", "ns/m2"}));
+  EXPECT_TRUE(c.keys_by_index("by-model", "none").empty());
+  EXPECT_TRUE(c.keys_by_index("no-such-index", "iris").empty());
+  c.erase(*make("ns", "m1", "2"));
+  EXPECT_EQ(c.keys_by_index("by-model", "iris"), (std::vector<std::string>{"ns/m2"}));
 }
 
 TEST(ObjectCache, ReplaceReportsAddedUpdatedAndDeleted) {

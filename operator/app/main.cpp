@@ -1,0 +1,158 @@
+// kiln-operator: the operator's main(). Parses flags, connects to the API
+// server, refuses to start without the Kiln CRDs, and runs every controller
+// through the manager (leader election, probes, metrics, graceful shutdown).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "controllers/model/model_controller.hpp"
+#include "crds/kinds.hpp"
+#include "operator/app/json_log_formatter.hpp"
+#include "operator/app/operator_options.hpp"
+#include "operator/kube/api_error.hpp"
+#include "operator/kube/kubeconfig.hpp"
+#include "operator/manager/manager.hpp"
+#include "operator/manager/served_resources.hpp"
+#include "operator/runtime/probe_server.hpp"
+#include "operator/runtime/shutdown_signals.hpp"
+
+namespace {
+
+using namespace kiln;
+
+void setup_logging(const app::OperatorOptions& options) {
+  auto logger = spdlog::stderr_color_mt("kiln");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  if (options.log_json) spdlog::set_formatter(std::make_unique<app::JsonLogFormatter>());
+}
+
+kube::ClientConfig client_config(const app::OperatorOptions& options) {
+  if (options.in_cluster) return kube::in_cluster_config();
+  if (!options.kubeconfig.empty())
+    return kube::load_kubeconfig(options.kubeconfig, options.context);
+  return kube::default_config();
+}
+
+// Every Kiln kind must be served: the CRDs are installed together (crds/).
+bool crds_installed(kube::RestClient& client) {
+  bool ok = true;
+  for (const auto& kind : api::all_kinds()) {
+    try {
+      manager::require_served(client, kind);
+    } catch (const manager::ResourceNotServedError& e) {
+      std::cerr << "kiln-operator: " << e.what() << "\n";
+      ok = false;
+    }
+  }
+  if (!ok) {
+    std::cerr << "kiln-operator: the Kiln CustomResourceDefinitions are not installed; install "
+                 "them with `kubectl apply --server-side -f crds/` (or the Helm chart) and start "
+                 "the operator again\n";
+  }
+  return ok;
+}
+
+// Shared informers' cache options, set before any controller asks for them.
+void configure_caches(manager::Manager& mgr) {
+  // Only Kiln's Jobs, without their pod templates (status and owners are what
+  // the controllers read).
+  manager::CacheOptions jobs;
+  jobs.label_selector = "app.kubernetes.io/managed-by=kiln";
+  jobs.transform = [](nlohmann::json& job) {
+    if (job.contains("spec")) job["spec"].erase("template");
+  };
+  mgr.set_cache_options(kube::resources::jobs(), std::move(jobs));
+}
+
+int run(const app::OperatorOptions& options) {
+  auto client = kube::make_client(client_config(options));
+  if (!crds_installed(*client)) return 1;
+
+  controllers::model::ModelControllerOptions model;
+  model.registration.registry = options.registry;
+  model.registration.fetch_image = options.fetch_image;
+  model.registration.registry_plain_http = options.registry_plain_http;
+  model.registry_credentials = controllers::model::load_registry_credentials(
+      *client, options.registry_secret, options.registry_ca);
+  model.workers = options.model_workers.value_or(options.workers);
+  if (options.namespaces.size() > 1) {
+    model.namespaces = {options.namespaces.begin(), options.namespaces.end()};
+  }
+  if (options.registry.empty()) {
+    spdlog::warn("no --registry: Models will report RegistryNotConfigured");
+  }
+
+  manager::ManagerOptions mo;
+  mo.probes.address = options.probe_address.host;
+  mo.probes.port = options.probe_address.port;
+  const bool shared_server =
+      options.metrics_address && *options.metrics_address == options.probe_address;
+  mo.probes.serve_metrics = shared_server;
+  // One namespace: the informers list and watch only it; several: all, filtered.
+  if (options.namespaces.size() == 1) mo.watch_namespace = options.namespaces.front();
+  mo.leader_election.enabled = options.leader_elect;
+  mo.leader_election.lease_namespace = options.leader_election_namespace;
+  mo.leader_election.lease_name = options.leader_election_id;
+  mo.leader_election.config.identity = options.identity;
+  manager::Manager mgr(client, mo);
+  configure_caches(mgr);
+
+  std::unique_ptr<runtime::ProbeServer> metrics_server;
+  if (options.metrics_address && !shared_server) {
+    runtime::ProbeServerOptions metrics_options;
+    metrics_options.address = options.metrics_address->host;
+    metrics_options.port = options.metrics_address->port;
+    metrics_options.serve_probes = false;
+    metrics_server = std::make_unique<runtime::ProbeServer>(metrics_options, &mgr.metrics());
+    metrics_server->start();
+    spdlog::info("metrics on {}:{}", options.metrics_address->host, metrics_server->port());
+  }
+
+  auto tagger = std::make_shared<controllers::model::OciManifestTagger>(
+      controllers::model::registry_options(options.registry, options.registry_plain_http,
+                                           model.registry_credentials, options.registry_ca));
+  controllers::model::add_model_controller(mgr, std::move(model), tagger);
+
+  runtime::ShutdownSignals signals;
+  spdlog::info("kiln-operator starting (leader election {}, namespaces {})",
+               options.leader_elect ? "on" : "off",
+               options.namespaces.empty() ? std::string("all")
+                                          : fmt::format("{}", fmt::join(options.namespaces, ",")));
+  const auto exit = mgr.run(signals.token());
+  if (metrics_server) metrics_server->stop();
+  switch (exit) {
+    case manager::Manager::Exit::stopped:
+      spdlog::info("kiln-operator stopped");
+      return 0;
+    case manager::Manager::Exit::lost_leadership:
+      spdlog::error("kiln-operator lost its leader Lease; exiting so a fresh start rejoins");
+      return 1;
+    case manager::Manager::Exit::failed:
+      return 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = app::parse_operator_options(argc, argv);
+  if (!parsed.options) {
+    std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  setup_logging(*parsed.options);
+  try {
+    return run(*parsed.options);
+  } catch (const kube::TransportError& e) {
+    std::cerr << "kiln-operator: cannot reach the API server: " << e.what() << "\n";
+  } catch (const kube::ApiError& e) {
+    std::cerr << "kiln-operator: the API server refused: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "kiln-operator: " << e.what() << "\n";
+  }
+  return 1;
+}
