@@ -85,8 +85,9 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
         }
         pin =
             env::BaseImagePin{*spec.base_image, resolve_base(*spec.base_image), generation, token};
-        client_->patch(environments_resource(), ns, name, kube::PatchType::kMerge,
-                       {{"metadata", {{"annotations", env::pin_annotations(*pin)}}}});
+        // The patched object carries the new resourceVersion for the status write below.
+        object = client_->patch(environments_resource(), ns, name, kube::PatchType::kMerge,
+                                {{"metadata", {{"annotations", env::pin_annotations(*pin)}}}});
       } catch (const oci::NotFoundError&) {
         observed.render_error = "base image " + *spec.base_image + " not found: check baseImage";
       } catch (const std::exception& e) {

@@ -66,7 +66,7 @@ class EnvironmentControllerTest : public KilnCrdTest {
   }
 
   nlohmann::json environment(const std::string& name) const {
-    return get_json({"get", "environments.kiln.dev", name, "-o", "json"});
+    return get_json({"environments.kiln.dev", name});
   }
 
   std::string ready_reason(const std::string& name) const {
@@ -77,7 +77,7 @@ class EnvironmentControllerTest : public KilnCrdTest {
     return "";
   }
 
-  nlohmann::json jobs() const { return get_json({"get", "jobs", "-o", "json"})["items"]; }
+  nlohmann::json jobs() const { return get_json({"jobs"})["items"]; }
 
   std::unique_ptr<RegistryProcess> registry_;
   std::string config_;
@@ -118,7 +118,7 @@ TEST_F(EnvironmentControllerTest, MissCreatesExactlyOneJobWithTheExpectedSpec) {
   EXPECT_EQ(c["resources"]["limits"]["memory"], "4Gi");
   EXPECT_EQ(pod["volumes"][1]["secret"]["secretName"], "kiln-registry-push");
   // The context ConfigMap, owned by the Job, holds the rendered Dockerfile.
-  auto cm = get_json({"get", "configmap", job["metadata"]["name"], "-o", "json"});
+  auto cm = get_json({"configmap", job["metadata"]["name"].get<std::string>()});
   EXPECT_EQ(cm["metadata"]["ownerReferences"][0]["uid"], job["metadata"]["uid"]);
   EXPECT_NE(cm["data"]["f0"].get<std::string>().find("FROM ghcr.io/kiln-dev/kiln-runtime"),
             std::string::npos);
