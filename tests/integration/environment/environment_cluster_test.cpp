@@ -125,6 +125,39 @@ TEST_F(EnvironmentControllerTest, MissCreatesExactlyOneJobWithTheExpectedSpec) {
   EXPECT_EQ(cm["data"]["f1"], "scikit-learn==1.4.2\n");
 }
 
+TEST_F(EnvironmentControllerTest, BuildingThenReadyAndANewSpecKeepsTheLastGoodImage) {
+  EnvironmentController controller(client_, options(config_));
+  create_environment("flow", kPipSpec);
+  controller.reconcile(ns(), "flow");
+  auto status = environment("flow")["status"];
+  ASSERT_EQ(status["phase"], "Building");
+  const std::string job = status["buildJob"];
+  // KWOK runs the Job's pod to completion; the builder's push is done here by hand.
+  ASSERT_TRUE(eventually([&] {
+    auto j = get_json({"job", job});
+    for (const auto& c : j.value("/status/conditions"_json_pointer, nlohmann::json::array())) {
+      if (c["type"] == "Complete" && c["status"] == "True") return true;
+    }
+    return false;
+  }));
+  auto client = registry_client();
+  const std::string digest = push_image(client, "kiln/environments", "built", status["tag"]);
+  controller.reconcile(ns(), "flow");
+  status = environment("flow")["status"];
+  EXPECT_EQ(status["phase"], "Ready") << ready_reason("flow");
+  const std::string image = registry_->host() + "/kiln/environments@" + digest;
+  EXPECT_EQ(status["image"], image);
+
+  // A changed spec builds a new tag; status.image stays on the last good image meanwhile.
+  create_environment("flow", "  python:\n    pip: [\"scikit-learn==1.5.0\"]\n");
+  controller.reconcile(ns(), "flow");
+  status = environment("flow")["status"];
+  EXPECT_EQ(status["phase"], "Building");
+  EXPECT_EQ(status["image"], image);
+  EXPECT_NE(status["buildJob"], job);
+  EXPECT_EQ(controller.jobs_created(), 2);
+}
+
 TEST_F(EnvironmentControllerTest, RegistryHitCreatesNoJob) {
   // The tag the controller will compute for this spec, pushed beforehand.
   api::EnvironmentSpec spec;
