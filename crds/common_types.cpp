@@ -1,11 +1,11 @@
 #include "crds/common_types.hpp"
 
-#include <regex>
 #include <set>
 
 #include "crds/json_fields.hpp"
 #include "crds/quantity.hpp"
 #include "crds/source_uri.hpp"
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 
@@ -99,15 +99,8 @@ void apply_defaults(InferenceConfig& config) {
   if (!config.entry_script) config.entry_script = "score.py";
 }
 
-bool is_dns_label(const std::string& name) {
-  static const std::regex kLabel("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-  return name.size() <= 63 && std::regex_match(name, kLabel);
-}
-
 bool is_image_reference(const std::string& image) {
-  static const std::regex kImage("^[a-z0-9]+([._:/@-][a-zA-Z0-9_.-]+)*$");
-  return !image.empty() && image.size() <= 512 && image.find("://") == std::string::npos &&
-         std::regex_match(image, kImage);
+  return image.size() <= 512 && is_image_reference_text(image);
 }
 
 void validate_relative_path(const std::string& value, const std::string& path,
@@ -129,14 +122,13 @@ void validate_relative_path(const std::string& value, const std::string& path,
 }
 
 void validate_env(const std::vector<EnvVar>& env, const std::string& path, FieldErrors& errors) {
-  static const std::regex kName("^[A-Za-z_][A-Za-z0-9_]*$");
   // Kiln sets these itself; a user value would silently break serving.
   static const std::set<std::string> kReserved = {"AZUREML_MODEL_DIR", "AZUREML_ENTRY_SCRIPT",
                                                   "SCORING_TIMEOUT_MS", "WORKER_COUNT"};
   std::set<std::string> seen;
   for (std::size_t i = 0; i < env.size(); ++i) {
     const auto item = path + "[" + std::to_string(i) + "].name";
-    if (!std::regex_match(env[i].name, kName)) {
+    if (!is_c_identifier(env[i].name)) {
       errors.push_back({item, "must be a C identifier such as MY_SETTING"});
     } else if (kReserved.contains(env[i].name)) {
       errors.push_back({item, env[i].name + " is set by Kiln; use the matching spec field"});

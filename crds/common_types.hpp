@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crds/field_error.hpp"
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 
@@ -101,8 +102,6 @@ void validate_inference_config(const InferenceConfig& config, const std::string&
 void validate_resources(const ResourceRequirements& resources, const std::string& path,
                         FieldErrors& errors);
 void validate_relative_path(const std::string& value, const std::string& path, FieldErrors& errors);
-// Whether `name` is a DNS-1123 label (lower-case alphanumerics and '-', at most 63).
-bool is_dns_label(const std::string& name);
 // Whether `image` looks like an image reference (no scheme, no spaces).
 bool is_image_reference(const std::string& image);
 

@@ -1,12 +1,27 @@
 #include "crds/environment.hpp"
 
-#include <regex>
-
 #include "crds/json_fields.hpp"
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 
 using nlohmann::json;
+
+namespace {
+
+// 3.<1-2 digits>[.<1-3 digits>]
+bool is_python3_version(std::string_view v) {
+  if (!v.starts_with("3.")) return false;
+  v.remove_prefix(2);
+  const auto dot = v.find('.');
+  const auto minor = v.substr(0, dot);
+  if (!is_digits(minor) || minor.size() > 2) return false;
+  if (dot == std::string_view::npos) return true;
+  const auto patch = v.substr(dot + 1);
+  return is_digits(patch) && patch.size() <= 3;
+}
+
+}  // namespace
 
 std::string_view to_string(BuildPhase phase) {
   switch (phase) {
@@ -179,8 +194,7 @@ FieldErrors validate(const Environment& environment) {
     errors.push_back({"spec.baseImage",
                       "must be an image reference such as registry.example.com/repo/name:tag"});
   }
-  static const std::regex kFrom("(^|\\n)\\s*[Ff][Rr][Oo][Mm]\\s+");
-  if (spec.base_dockerfile && !std::regex_search(*spec.base_dockerfile, kFrom)) {
+  if (spec.base_dockerfile && !has_line_starting_with(*spec.base_dockerfile, "FROM")) {
     errors.push_back({"spec.baseDockerfile", "a Dockerfile needs a FROM instruction"});
   }
   if (spec.base_image_registry) {
@@ -194,8 +208,7 @@ FieldErrors validate(const Environment& environment) {
   }
   if (spec.python) {
     const auto& py = *spec.python;
-    static const std::regex kVersion("^3\\.[0-9]{1,2}(\\.[0-9]{1,3})?$");
-    if (py.version && !std::regex_match(*py.version, kVersion)) {
+    if (py.version && !is_python3_version(*py.version)) {
       errors.push_back({"spec.python.version", "must be a Python 3 version such as 3.11"});
     }
     if (py.conda_dependencies && py.conda_file) {

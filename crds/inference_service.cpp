@@ -1,9 +1,8 @@
 #include "crds/inference_service.hpp"
 
-#include <regex>
-
 #include "crds/json_fields.hpp"
 #include "crds/quantity.hpp"
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 
@@ -263,10 +262,9 @@ void validate_probe(const ProbeSettings& p, const std::string& path, FieldErrors
 
 // GPU memory of a MIG profile: 1g.5gb -> 5 GB.
 std::optional<long double> mig_profile_memory(const std::string& profile) {
-  static const std::regex kProfile("^[1-7]g\\.([0-9]+)gb$");
-  std::smatch m;
-  if (!std::regex_match(profile, m, kProfile)) return std::nullopt;
-  return std::stold(m[1].str()) * 1e9L;
+  auto gigabytes = mig_profile_gigabytes(profile);
+  if (!gigabytes) return std::nullopt;
+  return static_cast<long double>(*gigabytes) * 1e9L;
 }
 
 }  // namespace
@@ -390,9 +388,7 @@ FieldErrors validate(const InferenceService& service) {
     }
   }
   if (spec.fpga) {
-    static const std::regex kResource(
-        "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
-    if (!std::regex_match(spec.fpga->resource, kResource)) {
+    if (!is_extended_resource_name(spec.fpga->resource)) {
       errors.push_back(
           {"spec.fpga.resource", "must be an extended resource name such as amd.com/xilinx_u250"});
     }
@@ -413,8 +409,7 @@ FieldErrors validate(const InferenceService& service) {
     }
   }
   if (spec.service_account_name) {
-    static const std::regex kName("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
-    if (!std::regex_match(*spec.service_account_name, kName)) {
+    if (!is_dns_subdomain(*spec.service_account_name)) {
       errors.push_back({"spec.serviceAccountName", "must be a DNS subdomain"});
     }
   }

@@ -1,10 +1,10 @@
 #include "crds/model.hpp"
 
-#include <regex>
 #include <set>
 
 #include "crds/json_fields.hpp"
 #include "crds/source_uri.hpp"
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 
@@ -139,8 +139,7 @@ FieldErrors validate(const Model& model) {
       }
     }
   }
-  static const std::regex kSha256("^[a-f0-9]{64}$");
-  if (source.sha256 && !std::regex_match(*source.sha256, kSha256)) {
+  if (source.sha256 && !is_lower_hex(*source.sha256, 64)) {
     errors.push_back({"spec.source.sha256", "must be 64 lower-case hex digits"});
   }
   static const std::set<std::string> kFormats = {"pickle", "onnx", "other"};

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 namespace {
@@ -23,14 +24,26 @@ bool has_space(std::string_view s) {
                      [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
 
+// Four dot-separated runs of digits.
+bool looks_like_ipv4(const std::string& s) {
+  int parts = 0;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto end = s.find('.', start);
+    if (end == std::string::npos) end = s.size();
+    if (!is_digits(std::string_view(s).substr(start, end - start))) return false;
+    ++parts;
+    start = end + 1;
+  }
+  return parts == 4;
+}
+
 std::string check_s3_bucket(const std::string& bucket) {
-  static const std::regex kBucket("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
-  static const std::regex kIpv4("^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$");
-  if (!std::regex_match(bucket, kBucket)) {
+  if (bucket.size() < 3 || bucket.size() > 63 || !is_dns_subdomain(bucket)) {
     return "an S3 bucket name is 3-63 lower-case letters, digits, dots and hyphens";
   }
   if (bucket.find("..") != std::string::npos) return "an S3 bucket name has no adjacent dots";
-  if (std::regex_match(bucket, kIpv4)) return "an S3 bucket name may not look like an IP address";
+  if (looks_like_ipv4(bucket)) return "an S3 bucket name may not look like an IP address";
   return {};
 }
 
@@ -90,8 +103,7 @@ SourceUriResult parse_source_uri(std::string_view text) {
       if (auto error = check_s3_bucket(out.authority); !error.empty()) return fail(error);
       break;
     case SourceScheme::pvc: {
-      static const std::regex kClaim("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-      if (!std::regex_match(out.authority, kClaim)) {
+      if (!is_dns_label(out.authority)) {
         return fail("a pvc URI is pvc://<claim name>/<path>; the claim name is a DNS label");
       }
       if (out.path.empty()) return fail("a pvc URI needs a path inside the volume");
@@ -103,8 +115,7 @@ SourceUriResult parse_source_uri(std::string_view text) {
       if (auto at = repo.find('@'); at != std::string::npos) {
         out.digest = repo.substr(at + 1);
         repo = repo.substr(0, at);
-        static const std::regex kDigest("^sha256:[a-f0-9]{64}$");
-        if (!std::regex_match(*out.digest, kDigest)) {
+        if (!is_sha256_digest(*out.digest)) {
           return fail("an oci digest is @sha256:<64 lower-case hex digits>");
         }
       }
@@ -112,8 +123,7 @@ SourceUriResult parse_source_uri(std::string_view text) {
         out.tag = repo.substr(colon + 1);
         repo = repo.substr(0, colon);
       }
-      static const std::regex kRepo("^[a-z0-9]+([._/-][a-z0-9]+)*$");
-      if (repo.empty() || !std::regex_match(repo, kRepo)) {
+      if (!is_repository_path(repo)) {
         return fail("an oci URI is oci://host[:port]/repository[:tag][@sha256:<digest>]");
       }
       out.path = repo;

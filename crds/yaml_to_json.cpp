@@ -3,9 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
+
+#include "crds/text_checks.hpp"
 
 namespace kiln::api {
 
@@ -13,20 +14,43 @@ using nlohmann::json;
 
 namespace {
 
+std::string_view without_sign(std::string_view s) {
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+  return s;
+}
+
+// [-+]?[0-9]+
+bool is_integer(std::string_view s) {
+  return is_digits(without_sign(s));
+}
+
+// [-+]?(.[0-9]+|[0-9]+(.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_float(std::string_view s) {
+  s = without_sign(s);
+  const auto e = s.find_first_of("eE");
+  if (e != std::string_view::npos) {
+    if (!is_integer(s.substr(e + 1))) return false;
+    s = s.substr(0, e);
+  }
+  const auto dot = s.find('.');
+  if (dot == std::string_view::npos) return is_digits(s);
+  const auto whole = s.substr(0, dot), fraction = s.substr(dot + 1);
+  if (whole.empty()) return is_digits(fraction);
+  return is_digits(whole) && (fraction.empty() || is_digits(fraction));
+}
+
 json plain_scalar(const std::string& s) {
-  static const std::regex kInt("^[-+]?[0-9]+$");
-  static const std::regex kFloat("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (std::regex_match(s, kInt)) {
+  if (is_integer(s)) {
     try {
       return std::stoll(s);
     } catch (const std::out_of_range&) {
       return s;
     }
   }
-  if (std::regex_match(s, kFloat)) return std::stod(s);
+  if (is_float(s)) return std::stod(s);
   return s;
 }
 

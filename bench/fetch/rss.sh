@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # kiln-fetch's peak memory (RSS) against the model's size: registers a file of
 # each size into a docker-registry started here on a free loopback port, then
-# pulls it back, and prints kiln-fetch's maximum resident set size (from
-# /usr/bin/time -v) and wall time for each step. Flat RSS across sizes shows
+# pulls it back, and prints kiln-fetch's maximum resident set size (getrusage
+# of the child process) and wall time for each step. Flat RSS across sizes shows
 # that no model is ever held in memory.
 #
 # Usage: bench/fetch/rss.sh [path/to/kiln-fetch] [sizes in MiB...]   (default: 10 1024)
@@ -19,8 +19,13 @@ sizes=("$@")
 work=$(mktemp -d "${TMPDIR:-/tmp}/kiln-fetch-bench.XXXXXX")
 registry_pid=""
 cleanup() {
-  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  local status=$?
+  if [ -n "$registry_pid" ]; then
+    kill "$registry_pid" 2>/dev/null || true
+    wait "$registry_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 
@@ -44,15 +49,22 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-# measure LABEL CMD...: prints "max RSS KiB" and "seconds" of the command.
+# measure LABEL CMD...: the command's peak RSS (getrusage of the child) and wall time.
 measure() {
   local label=$1
   shift
-  /usr/bin/time -v "$@" >"$work/out" 2>"$work/time" || { cat "$work/out" "$work/time" >&2; exit 1; }
-  local rss secs
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
-  secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time")
-  printf '%-28s max RSS %7.1f MiB   wall %s\n' "$label" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" "$secs"
+  python3 - "$label" "$@" <<'PY'
+import resource, subprocess, sys, time
+label, argv = sys.argv[1], sys.argv[2:]
+start = time.monotonic()
+done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.monotonic() - start
+if done.returncode != 0:
+    sys.stderr.write(done.stderr.decode(errors="replace"))
+    sys.exit(1)
+rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{label:<22} max RSS {rss_mib:6.1f} MiB   wall {wall:6.2f} s")
+PY
 }
 
 echo "kiln-fetch $fetch; $(nproc) CPUs, $(uname -m); registry docker-registry $(docker-registry --version | awk '{print $3}')"

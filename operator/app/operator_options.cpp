@@ -1,8 +1,9 @@
 #include "operator/app/operator_options.hpp"
 
 #include <CLI/CLI.hpp>
-#include <regex>
 #include <stdexcept>
+
+#include "crds/text_checks.hpp"
 
 namespace kiln::app {
 
@@ -86,9 +87,11 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
     return {std::nullopt, 2, std::string("kiln-operator: bad address: ") + e.what() + "\n"};
   }
   if (o.leader_election_namespace.empty()) o.leader_election_namespace = o.system_namespace;
-  static const std::regex kSecretRef(
-      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
-  if (!o.registry_secret.empty() && !std::regex_match(o.registry_secret, kSecretRef)) {
+  const auto slash = o.registry_secret.find('/');
+  if (!o.registry_secret.empty() &&
+      (slash == std::string::npos ||
+       !api::is_dns_label(std::string_view(o.registry_secret).substr(0, slash)) ||
+       !api::is_dns_subdomain(std::string_view(o.registry_secret).substr(slash + 1)))) {
     return {std::nullopt, 2, "kiln-operator: --registry-secret must be NAMESPACE/NAME\n"};
   }
   if (o.registry.empty() != o.fetch_image.empty()) {

@@ -1,6 +1,7 @@
 #include "operator/kube/rest_client.hpp"
 
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <cctype>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "operator/kube/call_scope.hpp"
 #include "operator/kube/token_source.hpp"
 
 namespace kiln::kube {
@@ -24,6 +26,7 @@ struct TransferContext {
   const ChunkSink* sink = nullptr;
   const std::atomic<bool>* stop = nullptr;
   bool stopped_by_caller = false;
+  bool cancelled_by_scope = false;  // the thread's CallScope asked to stop
   // An exception from the sink must not unwind through libcurl's C frames:
   // it is parked here and rethrown once curl_easy_perform returns.
   std::exception_ptr sink_error;
@@ -80,6 +83,10 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* ctx = static_cast<TransferContext*>(user);
   if (ctx->stop != nullptr && ctx->stop->load()) {
     ctx->stopped_by_caller = true;
+    return 1;
+  }
+  if (CallScope::cancelled()) {
+    ctx->cancelled_by_scope = true;
     return 1;
   }
   return 0;
@@ -198,8 +205,22 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
     url += sep + url_encode(k) + "=" + url_encode(v);
     sep = '&';
   }
+  // The thread's CallScope: a stopped caller sends nothing; a deadline
+  // shortens the timeout.
+  if (CallScope::cancelled()) {
+    throw CancelledError(req.method + " " + url + ": cancelled (stop requested)");
+  }
+  auto timeout = sink == nullptr ? config_.request_timeout : std::chrono::milliseconds::zero();
+  if (auto deadline = CallScope::deadline()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        *deadline - std::chrono::steady_clock::now());
+    if (left <= std::chrono::milliseconds::zero()) {
+      throw TransportError(req.method + " " + url + ": deadline exceeded before sending");
+    }
+    timeout = timeout == std::chrono::milliseconds::zero() ? left : std::min(timeout, left);
+  }
   HttpResponse resp;
-  TransferContext ctx{h, &resp, sink, stop, false, nullptr};
+  TransferContext ctx{h, &resp, sink, stop, false, false, nullptr};
 
   auto& headers = releaser.headers;
   headers = curl_slist_append(headers, "Accept: application/json");
@@ -221,19 +242,22 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
   curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 10L);
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(timeout == std::chrono::milliseconds::zero()
+                                         ? 10'000
+                                         : std::min<long long>(10'000, timeout.count())));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_write);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
-  if (sink == nullptr) {
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
-  } else {
-    // A watch is idle for long stretches; only the caller's stop flag ends it early.
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &ctx);
+  // A watch is idle for long stretches and has no timeout unless a CallScope
+  // sets a deadline; the caller's stop flag or scope ends it early.
+  if (timeout != std::chrono::milliseconds::zero()) {
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   }
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &ctx);
 
   if (req.method == "GET") {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -271,6 +295,9 @@ HttpResponse RestClient::perform(const HttpRequest& req, const ChunkSink* sink,
 
   CURLcode rc = curl_easy_perform(h);
   if (ctx.sink_error) std::rethrow_exception(ctx.sink_error);
+  if (ctx.cancelled_by_scope) {
+    throw CancelledError(req.method + " " + url + ": aborted (stop requested)");
+  }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
   long version = 0;
   curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
@@ -308,9 +335,14 @@ HttpResponse RestClient::stream(const HttpRequest& request, const ChunkSink& sin
     if (resp.status == 429 && throttled < max_throttle_retries) {
       ApiStatus st = parse_api_status(429, resp.body, resp.retry_after);
       auto wait = std::min(st.retry_after.value_or(std::chrono::seconds(1)), max_retry_after);
+      spdlog::info("{} {}: throttled (429), retry {} of {} in {} s", request.method, request.path,
+                   throttled + 1, max_throttle_retries, wait.count());
       for (auto waited = std::chrono::milliseconds(0); waited < wait;
            waited += std::chrono::milliseconds(100)) {
         if (stop != nullptr && stop->load()) return resp;
+        if (CallScope::cancelled()) {
+          throw CancelledError(request.method + " " + request.path + ": cancelled while throttled");
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       continue;

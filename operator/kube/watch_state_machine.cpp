@@ -49,8 +49,21 @@ void WatchStateMachine::restart_from_scratch() {
 
 WatchStateMachine::Outcome WatchStateMachine::on_list_page(nlohmann::json page) {
   Outcome out;
+  // The API server leaves apiVersion and kind out of the items of a typed
+  // list (a ConfigMapList's items are bare ConfigMaps), while watch events
+  // carry them. Set them as apimachinery's decoder does, so that the cache
+  // holds one shape whichever way an object arrived.
+  const std::string api_version = page.value("apiVersion", "");
+  std::string kind = page.value("kind", "");
+  if (kind.size() > 4 && kind.ends_with("List")) kind.resize(kind.size() - 4);
   if (auto items = page.find("items"); items != page.end() && items->is_array()) {
-    for (auto& item : *items) pending_.push_back(std::move(item));
+    for (auto& item : *items) {
+      if (item.is_object()) {
+        if (!api_version.empty() && !item.contains("apiVersion")) item["apiVersion"] = api_version;
+        if (!kind.empty() && !item.contains("kind")) item["kind"] = kind;
+      }
+      pending_.push_back(std::move(item));
+    }
   }
   const auto meta = page.value("metadata", nlohmann::json::object());
   continue_token_ = meta.value("continue", "");
@@ -60,6 +73,14 @@ WatchStateMachine::Outcome WatchStateMachine::on_list_page(nlohmann::json page) 
   }
   // The list's resourceVersion, not any item's, is the point the watch resumes from.
   resource_version_ = meta.value("resourceVersion", "");
+  if (resource_version_.empty()) {
+    // Nothing to watch from: a watch without one would start at "now" and
+    // miss what changed since the list (kube-rs treats it as an error too).
+    restart_from_scratch();
+    out.backoff = true;
+    out.problem = "list answered without a resourceVersion; listing again";
+    return out;
+  }
   state_ = State::kInitListed;
   WatcherEvent ev;
   ev.type = WatcherEvent::Type::kRestarted;
@@ -72,7 +93,7 @@ WatchStateMachine::Outcome WatchStateMachine::on_list_page(nlohmann::json page) 
 WatchStateMachine::Outcome WatchStateMachine::on_list_failed(int http_code) {
   // 410 mid-pagination: the continue token expired; start the list over.
   if (http_code == kGone) restart_from_scratch();
-  return {{}, true};
+  return {{}, true, {}};
 }
 
 void WatchStateMachine::on_watch_started() {
@@ -124,7 +145,7 @@ WatchStateMachine::Outcome WatchStateMachine::on_watch_failed(int http_code) {
     return {};
   }
   if (state_ == State::kWatching) state_ = State::kInitListed;
-  return {{}, true};
+  return {{}, true, {}};
 }
 
 }  // namespace kiln::kube

@@ -41,6 +41,7 @@ class WatchStateMachine {
   struct Outcome {
     std::vector<WatcherEvent> events;
     bool backoff = false;  // wait before the next step
+    std::string problem;   // set when the server's answer was unusable, for the log
   };
 
   State state() const { return state_; }

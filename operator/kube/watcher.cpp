@@ -99,6 +99,7 @@ void Watcher::run(const std::atomic<bool>& stop) {
       spdlog::warn("watcher {}: {} failed: {}", what, listing ? "list" : "watch", e.what());
       out = listing ? machine_.on_list_failed(0) : machine_.on_watch_failed(0);
     }
+    if (!out.problem.empty()) spdlog::warn("watcher {}: {}", what, out.problem);
     deliver(out);
     if (out.backoff && !stop.load()) {
       sleep_unless_stopped(backoff_.next_delay(std::chrono::steady_clock::now()), stop);

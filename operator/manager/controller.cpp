@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "operator/kube/call_scope.hpp"
+
 namespace kiln::manager {
 namespace {
 
@@ -47,7 +49,11 @@ void Controller::depends_on(kube::Informer& informer) {
 }
 
 runtime::ReconcileResult Controller::reconcile_key(const std::string& key, std::stop_token stop) {
-  ReconcileContext ctx(*this, Request::from_key(key), std::move(stop));
+  ReconcileContext ctx(*this, Request::from_key(key), stop);
+  // The reconcile's API calls end when the controller stops (shutdown, lost
+  // leadership): a call in flight is aborted rather than waited for, so a
+  // demoted leader stops writing within about a second.
+  kube::CallScope calls(stop);
   try {
     return reconcile_(ctx.request(), ctx);
   } catch (const std::exception& e) {

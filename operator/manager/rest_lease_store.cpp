@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "operator/kube/api_error.hpp"
+#include "operator/kube/call_scope.hpp"
 
 namespace kiln::manager {
 namespace {
@@ -11,7 +12,11 @@ using runtime::LeaseStoreResult;
 using runtime::LeaseStoreStatus;
 
 template <typename Call>
-LeaseStoreResult guarded(Call&& call) {
+LeaseStoreResult guarded(runtime::LeaseStore::Timeout timeout, Call&& call) {
+  if (timeout <= runtime::LeaseStore::Timeout::zero()) {
+    return {LeaseStoreStatus::error, nullptr, "no time left before the renew deadline"};
+  }
+  kube::CallScope deadline(std::chrono::steady_clock::now() + timeout);
   try {
     return {LeaseStoreStatus::ok, call(), ""};
   } catch (const kube::NotFoundError& e) {
@@ -27,19 +32,21 @@ LeaseStoreResult guarded(Call&& call) {
 
 }  // namespace
 
-LeaseStoreResult RestLeaseStore::get(const std::string& ns, const std::string& name) {
-  return guarded([&] { return client_->get(kube::resources::leases(), ns, name); });
+LeaseStoreResult RestLeaseStore::get(const std::string& ns, const std::string& name,
+                                     Timeout timeout) {
+  return guarded(timeout, [&] { return client_->get(kube::resources::leases(), ns, name); });
 }
 
-LeaseStoreResult RestLeaseStore::create(const std::string& ns, const nlohmann::json& lease) {
-  return guarded([&] { return client_->create(kube::resources::leases(), lease, ns); });
+LeaseStoreResult RestLeaseStore::create(const std::string& ns, const nlohmann::json& lease,
+                                        Timeout timeout) {
+  return guarded(timeout, [&] { return client_->create(kube::resources::leases(), lease, ns); });
 }
 
 LeaseStoreResult RestLeaseStore::update(const std::string&, const std::string&,
-                                        const nlohmann::json& lease) {
+                                        const nlohmann::json& lease, Timeout timeout) {
   // The Lease's own metadata names it; its resourceVersion makes this a
   // compare-and-swap, which is what keeps two leaders from both winning.
-  return guarded([&] { return client_->update(kube::resources::leases(), lease); });
+  return guarded(timeout, [&] { return client_->update(kube::resources::leases(), lease); });
 }
 
 }  // namespace kiln::manager

@@ -13,10 +13,13 @@ class RestLeaseStore final : public runtime::LeaseStore {
  public:
   explicit RestLeaseStore(std::shared_ptr<kube::RestClient> client) : client_(std::move(client)) {}
 
-  runtime::LeaseStoreResult get(const std::string& ns, const std::string& name) override;
-  runtime::LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease) override;
+  // Each call is bounded by `timeout` (a kube::CallScope deadline).
+  runtime::LeaseStoreResult get(const std::string& ns, const std::string& name,
+                                Timeout timeout) override;
+  runtime::LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease,
+                                   Timeout timeout) override;
   runtime::LeaseStoreResult update(const std::string& ns, const std::string& name,
-                                   const nlohmann::json& lease) override;
+                                   const nlohmann::json& lease, Timeout timeout) override;
 
  private:
   std::shared_ptr<kube::RestClient> client_;

@@ -223,6 +223,12 @@ std::string RegistryClient::put_manifest(const std::string& repository,
   return digest;
 }
 
+std::string RegistryClient::tag_manifest(const std::string& repository, const std::string& digest,
+                                         const std::string& tag) {
+  Manifest m = get_manifest(repository, digest);
+  return put_manifest(repository, tag, m.body, m.media_type);
+}
+
 std::optional<std::uint64_t> RegistryClient::head_blob(const std::string& repository,
                                                        const std::string& digest) {
   HttpRequest req;

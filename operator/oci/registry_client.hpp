@@ -68,6 +68,11 @@ class RegistryClient {
   std::string put_manifest(const std::string& repository, const std::string& reference,
                            std::string_view body, std::string_view media_type);
 
+  // Tags the manifest `digest` as `tag` (GET by digest, verified, then PUT of
+  // the same bytes under the tag: no layer is copied); returns the digest.
+  std::string tag_manifest(const std::string& repository, const std::string& digest,
+                           const std::string& tag);
+
   // Blobs. head_blob returns the size, or nullopt on 404.
   std::optional<std::uint64_t> head_blob(const std::string& repository, const std::string& digest);
   // Monolithic upload (POST, then one PUT carrying the bytes).

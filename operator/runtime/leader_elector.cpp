@@ -93,9 +93,13 @@ void LeaderElector::observe(const std::optional<LeaderElectionRecord>& record,
   }
 }
 
-LeaderElector::Attempt LeaderElector::attempt() {
+LeaseStore::Timeout LeaderElector::time_left(Clock::time_point deadline) const {
+  return std::chrono::duration_cast<LeaseStore::Timeout>(deadline - clock_->now());
+}
+
+LeaderElector::Attempt LeaderElector::attempt(Clock::time_point deadline) {
   const auto now = clock_->now();
-  auto got = lock_.get();
+  auto got = lock_.get(time_left(deadline));
   if (got.status != LeaseStoreStatus::ok && got.status != LeaseStoreStatus::not_found) {
     spdlog::warn("leader election {}: reading the lease failed: {}", lock_.describe(), got.message);
     return Attempt::not_held;
@@ -123,8 +127,9 @@ LeaderElector::Attempt LeaderElector::attempt() {
     case LeaseAction::renew:
       break;
   }
-  const auto written = decision.action == LeaseAction::create ? lock_.create(decision.record)
-                                                              : lock_.update(decision.record);
+  const auto written = decision.action == LeaseAction::create
+                           ? lock_.create(decision.record, time_left(deadline))
+                           : lock_.update(decision.record, time_left(deadline));
   if (written.status != LeaseStoreStatus::ok) {
     // A conflict means another candidate wrote first; the next round re-reads.
     spdlog::info("leader election {}: {} failed: {}", lock_.describe(), to_string(decision.action),
@@ -136,7 +141,7 @@ LeaderElector::Attempt LeaderElector::attempt() {
 }
 
 bool LeaderElector::try_acquire_or_renew() {
-  return attempt() == Attempt::held;
+  return attempt(clock_->now() + config_.renew_deadline) == Attempt::held;
 }
 
 bool LeaderElector::release() {
@@ -151,7 +156,8 @@ bool LeaderElector::release() {
   released.acquire_time = released.renew_time = clock_->wall_now();
   // Uses the resourceVersion we last wrote: if someone else has written since,
   // the update conflicts and we do not clobber their lease.
-  const auto result = lock_.update(released);
+  const auto result =
+      lock_.update(released, std::chrono::duration_cast<LeaseStore::Timeout>(config_.retry_period));
   if (result.status != LeaseStoreStatus::ok) {
     spdlog::warn("leader election {}: release failed: {}", lock_.describe(), result.message);
     return false;
@@ -169,12 +175,30 @@ Clock::duration LeaderElector::jittered_retry_period() {
       std::chrono::duration<double>(config_.retry_period) * factor);
 }
 
+Clock::duration LeaderElector::candidate_wait() {
+  const auto wait = jittered_retry_period();
+  std::lock_guard guard(mutex_);
+  if (!observed_.record || observed_.record->holder_identity.empty()) return wait;
+  // Look again the moment the observed Lease expires, rather than up to a
+  // jittered retry period later: a dead leader is replaced sooner.
+  const auto expiry =
+      observed_.observed_at + std::chrono::seconds(observed_.record->lease_duration_seconds);
+  const auto until_expiry = expiry - clock_->now();
+  if (until_expiry <= Clock::duration::zero()) return wait;
+  return std::min(wait, until_expiry);
+}
+
 LeaderElector::Outcome LeaderElector::run(std::stop_token stop) {
   spdlog::info("leader election {}: {} is a candidate", lock_.describe(), config_.identity);
+  // When the winning attempt started: the Lease the others see was written
+  // after it, so leading until it + renew_deadline stays inside the lease
+  // duration they wait out, however long the write's answer took to arrive.
+  Clock::time_point renewed_at;
   while (true) {
     if (stop.stop_requested()) return Outcome::stopped_before_leading;
-    if (attempt() == Attempt::held) break;
-    clock_->sleep_for(jittered_retry_period(), stop);
+    renewed_at = clock_->now();
+    if (attempt(renewed_at + config_.renew_deadline) == Attempt::held) break;
+    clock_->sleep_for(candidate_wait(), stop);
   }
 
   spdlog::info("leader election {}: {} acquired the lease", lock_.describe(), config_.identity);
@@ -182,23 +206,32 @@ LeaderElector::Outcome LeaderElector::run(std::stop_token stop) {
   std::stop_source leading;
   if (callbacks_.on_started_leading) callbacks_.on_started_leading(leading.get_token());
 
+  // Renew every retry_period. Every call is bounded by the renew deadline
+  // (the time the last successful renewal started + renew_deadline), and
+  // leadership ends when it passes, even while the API server does not
+  // answer (client-go bounds each renewal by the same deadline).
   Outcome outcome = Outcome::stopped;
   while (true) {
-    if (!clock_->sleep_for(config_.retry_period, stop)) break;
-    // Keep trying for renew_deadline; every retry_period until then.
-    const auto deadline = clock_->now() + config_.renew_deadline;
-    Attempt result = Attempt::not_held;
-    while (true) {
-      result = attempt();
-      if (result != Attempt::not_held || stop.stop_requested()) break;
-      const auto now = clock_->now();
-      if (now >= deadline) break;
-      clock_->sleep_until(std::min(now + config_.retry_period, deadline), stop);
+    const auto deadline = renewed_at + config_.renew_deadline;
+    if (!clock_->sleep_until(std::min(clock_->now() + config_.retry_period, deadline), stop)) {
+      break;
     }
-    if (result == Attempt::held) continue;
-    if (result == Attempt::not_held && stop.stop_requested()) break;
-    outcome = Outcome::lost;
-    break;
+    const auto started = clock_->now();
+    if (started >= deadline) {
+      spdlog::error(
+          "leader election {}: no renewal within the renew deadline ({} ms)", lock_.describe(),
+          std::chrono::duration_cast<std::chrono::milliseconds>(config_.renew_deadline).count());
+      outcome = Outcome::lost;
+      break;
+    }
+    const Attempt result = attempt(deadline);
+    if (result == Attempt::held) {
+      renewed_at = started;
+    } else if (result == Attempt::lost) {
+      outcome = Outcome::lost;
+      break;
+    }
+    // not_held: a failed call; retry until the deadline.
   }
 
   if (outcome == Outcome::lost) {

@@ -43,8 +43,10 @@ struct LeaderCallbacks {
 
 // Leader election on a coordination.k8s.io/v1 Lease, with client-go
 // leaderelection semantics: acquire (retrying every retry_period, jittered),
-// then renew every retry_period; if renewing keeps failing for
-// renew_deadline, or the Lease names someone else, leadership is lost.
+// then renew every retry_period; if no renewal succeeds within renew_deadline
+// of the start of the last successful one (every call is bounded by that
+// deadline, so a stalled API server cannot hold it up), or the Lease names
+// someone else, leadership is lost.
 class LeaderElector {
  public:
   enum class Outcome {
@@ -74,10 +76,14 @@ class LeaderElector {
 
  private:
   enum class Attempt { held, not_held, lost };
-  Attempt attempt();
+  // One get-decide-write round whose calls all end by `deadline`.
+  Attempt attempt(Clock::time_point deadline);
+  LeaseStore::Timeout time_left(Clock::time_point deadline) const;
   void observe(const std::optional<LeaderElectionRecord>& record, Clock::time_point now);
   void set_leading(bool leading);
   Clock::duration jittered_retry_period();
+  // How long a candidate waits before its next attempt.
+  Clock::duration candidate_wait();
 
   LeaderElectionConfig config_;
   LeaseLock& lock_;

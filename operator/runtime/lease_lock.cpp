@@ -44,8 +44,8 @@ LeaderElectionRecord record_from_lease_spec(const nlohmann::json& spec) {
 LeaseLock::LeaseLock(LeaseStore& store, std::string ns, std::string name)
     : store_(store), ns_(std::move(ns)), name_(std::move(name)) {}
 
-LeaseLock::Observed LeaseLock::get() {
-  auto result = store_.get(ns_, name_);
+LeaseLock::Observed LeaseLock::get(LeaseStore::Timeout timeout) {
+  auto result = store_.get(ns_, name_, timeout);
   Observed observed{result.status, std::nullopt, std::move(result.message)};
   if (result.status == LeaseStoreStatus::ok) {
     observed.record = record_from_lease_spec(result.lease.value("spec", nlohmann::json::object()));
@@ -56,23 +56,25 @@ LeaseLock::Observed LeaseLock::get() {
   return observed;
 }
 
-LeaseStoreResult LeaseLock::create(const LeaderElectionRecord& record) {
+LeaseStoreResult LeaseLock::create(const LeaderElectionRecord& record,
+                                   LeaseStore::Timeout timeout) {
   nlohmann::json lease = {{"apiVersion", "coordination.k8s.io/v1"},
                           {"kind", "Lease"},
                           {"metadata", {{"name", name_}, {"namespace", ns_}}},
                           {"spec", lease_spec_from_record(record)}};
-  auto result = store_.create(ns_, lease);
+  auto result = store_.create(ns_, lease, timeout);
   if (result.status == LeaseStoreStatus::ok) last_lease_ = result.lease;
   return result;
 }
 
-LeaseStoreResult LeaseLock::update(const LeaderElectionRecord& record) {
+LeaseStoreResult LeaseLock::update(const LeaderElectionRecord& record,
+                                   LeaseStore::Timeout timeout) {
   if (!last_lease_) {
     return {LeaseStoreStatus::error, {}, "lease " + describe() + " not read before update"};
   }
   nlohmann::json lease = *last_lease_;
   lease["spec"] = lease_spec_from_record(record);
-  auto result = store_.update(ns_, name_, lease);
+  auto result = store_.update(ns_, name_, lease, timeout);
   if (result.status == LeaseStoreStatus::ok) last_lease_ = result.lease;
   return result;
 }

@@ -44,14 +44,19 @@ struct LeaseStoreResult {
 //   update PUT  /apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}
 // `lease` is a whole Lease object; update sends metadata.resourceVersion so
 // the API server rejects it with 409 if the Lease changed since it was read.
-// Implementations must be safe to call from the elector's thread.
+// Every call must return (an error) within `timeout`: the elector passes the
+// time left before its renew deadline, so a stalled API server cannot keep a
+// leader leading past it. Implementations must be safe to call from the
+// elector's thread.
 class LeaseStore {
  public:
+  using Timeout = std::chrono::milliseconds;
   virtual ~LeaseStore() = default;
-  virtual LeaseStoreResult get(const std::string& ns, const std::string& name) = 0;
-  virtual LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease) = 0;
+  virtual LeaseStoreResult get(const std::string& ns, const std::string& name, Timeout timeout) = 0;
+  virtual LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease,
+                                  Timeout timeout) = 0;
   virtual LeaseStoreResult update(const std::string& ns, const std::string& name,
-                                  const nlohmann::json& lease) = 0;
+                                  const nlohmann::json& lease, Timeout timeout) = 0;
 };
 
 // One named Lease used as a lock (client-go resourcelock.LeaseLock). It keeps
@@ -68,10 +73,13 @@ class LeaseLock {
     std::string message;
   };
 
-  Observed get();
-  LeaseStoreResult create(const LeaderElectionRecord& record);
+  // Each call returns within `timeout` (see LeaseStore).
+  Observed get(LeaseStore::Timeout timeout = std::chrono::seconds(30));
+  LeaseStoreResult create(const LeaderElectionRecord& record,
+                          LeaseStore::Timeout timeout = std::chrono::seconds(30));
   // Writes `record` into the Lease last seen; error if none was seen.
-  LeaseStoreResult update(const LeaderElectionRecord& record);
+  LeaseStoreResult update(const LeaderElectionRecord& record,
+                          LeaseStore::Timeout timeout = std::chrono::seconds(30));
 
   const std::string& ns() const { return ns_; }
   const std::string& name() const { return name_; }

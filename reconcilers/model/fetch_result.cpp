@@ -2,7 +2,8 @@
 
 #include <cctype>
 #include <nlohmann/json.hpp>
-#include <regex>
+
+#include "crds/text_checks.hpp"
 
 namespace kiln::reconcilers::model {
 
@@ -20,9 +21,8 @@ FetchResult parse_fetch_result(std::string_view termination_message) {
     return FetchFailure{j["reason"].get<std::string>(),
                         j.value("message", std::string("(no message)"))};
   }
-  static const std::regex kDigest("^sha256:[a-f0-9]{64}$");
   if (!j.contains("digest") || !j["digest"].is_string() ||
-      !std::regex_match(j["digest"].get<std::string>(), kDigest)) {
+      !api::is_sha256_digest(j["digest"].get<std::string>())) {
     return FetchUnreadable{"result without a valid digest: " + text.substr(0, 200)};
   }
   FetchSuccess s;

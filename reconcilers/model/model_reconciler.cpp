@@ -114,8 +114,7 @@ void on_failure(Decision& d, StatusBuilder& b, const api::Model& model, const Ob
 
 void on_unreadable(Decision& d, StatusBuilder& b, const ObservedJob& job, const std::string& detail,
                    Clock::time_point now) {
-  std::string message =
-      "registration Job " + job.name + " ended without a result (" + detail + ")";
+  std::string message = "registration Job " + job.name + " ended without a result (" + detail + ")";
   if (!job.failure_detail.empty()) message += ": " + job.failure_detail;
   message += "; see kubectl describe job/" + job.name + " and kubectl logs job/" + job.name;
   b.set(kSourceReachable, "Unknown", "RegistrationJobFailed", message);

@@ -5,7 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
+#include <fstream>
+#include <mutex>
 
 #include "operator/kube/kubeconfig.hpp"
 #include "operator/kube/owner_references.hpp"
@@ -74,6 +77,30 @@ runtime::ReconcileResult reconcile_widget(manager::Manager& mgr, const manager::
   return runtime::ReconcileResult::done();
 }
 
+// Appends "<start> <end>\n" (steady clock, ns: CLOCK_MONOTONIC, one clock
+// for every process on the machine) for each reconcile, so a test can check
+// that two replicas never reconciled at the same time.
+class ReconcileIntervalLog {
+ public:
+  explicit ReconcileIntervalLog(const std::string& path) {
+    if (!path.empty()) out_.open(path, std::ios::app);
+  }
+  static long long now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  void record(long long start, long long end) {
+    if (!out_.is_open()) return;
+    std::lock_guard lock(mu_);
+    out_ << start << ' ' << end << '\n' << std::flush;
+  }
+
+ private:
+  std::mutex mu_;
+  std::ofstream out_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,6 +110,7 @@ int main(int argc, char** argv) {
   unsigned short probe_port = 8081;
   bool leader_elect = false;
   int workers = 4;
+  std::string reconcile_log;
   app.add_option("--kubeconfig", kubeconfig, "kubeconfig file")->required();
   app.add_option("--namespace", watch_namespace, "namespace to watch (default: all)");
   app.add_option("--probe-port", probe_port, "port of /metrics, /healthz and /readyz");
@@ -91,6 +119,8 @@ int main(int argc, char** argv) {
   app.add_option("--lease-namespace", lease_namespace, "namespace of the Lease");
   app.add_option("--identity", identity, "leader election identity (default: host_random)");
   app.add_option("--workers", workers, "concurrent reconciles");
+  app.add_option("--reconcile-log", reconcile_log,
+                 "append each reconcile's start and end (steady clock, ns) to this file");
   CLI11_PARSE(app, argc, argv);
 
   runtime::ShutdownSignals signals;
@@ -104,12 +134,19 @@ int main(int argc, char** argv) {
   options.leader_election.lease_namespace = lease_namespace;
   options.leader_election.config.identity = identity;
   manager::Manager mgr(client, options);
+  ReconcileIntervalLog intervals(reconcile_log);
 
   mgr.controller("widget")
       .for_resource(kWidgets, {manager::generation_changed()})  // its own status writes: no
       .owns(kube::resources::config_maps())
       .workers(workers)
-      .complete([&mgr](const manager::Request& request, manager::ReconcileContext& ctx) {
+      .complete([&](const manager::Request& request, manager::ReconcileContext& ctx) {
+        const auto start = ReconcileIntervalLog::now_ns();
+        struct Record {
+          ReconcileIntervalLog& log;
+          long long start;
+          ~Record() { log.record(start, ReconcileIntervalLog::now_ns()); }
+        } record{intervals, start};
         return reconcile_widget(mgr, request, ctx);
       });
 

@@ -64,12 +64,13 @@ void SampleOperatorTest::SetUp() {
 }
 
 OperatorReplica SampleOperatorTest::start_replica(const std::vector<std::string>& extra_args,
-                                                  const std::string& name) {
+                                                  const std::string& name,
+                                                  const std::string& kubeconfig) {
   OperatorReplica replica;
   replica.probe_port = free_port();
   std::vector<std::string> argv = {SAMPLE_OPERATOR,
                                    "--kubeconfig",
-                                   cluster().var("KUBECONFIG"),
+                                   kubeconfig.empty() ? cluster().var("KUBECONFIG") : kubeconfig,
                                    "--namespace",
                                    ns(),
                                    "--probe-port",

@@ -31,8 +31,9 @@ class SampleOperatorTest : public ClusterTest {
  protected:
   void SetUp() override;
 
-  OperatorReplica start_replica(const std::vector<std::string>& extra_args,
-                                const std::string& name);
+  // `kubeconfig` empty: the cluster's.
+  OperatorReplica start_replica(const std::vector<std::string>& extra_args, const std::string& name,
+                                const std::string& kubeconfig = "");
   // A Widget in the test namespace with the given spec.data.
   nlohmann::json widget(const std::string& name, const nlohmann::json& data) const;
 

@@ -81,6 +81,9 @@ TEST_P(RegistryClientAuthTest, PushesPullsAndTagsAnImage) {
   // Tagging: the same manifest bytes under a new tag keep the digest.
   EXPECT_EQ(client.put_manifest(repo, "v2", m.body, m.media_type), digest);
   EXPECT_EQ(client.head_manifest(repo, "v2")->digest, digest);
+  EXPECT_EQ(client.tag_manifest(repo, digest, "v3"), digest);
+  EXPECT_EQ(client.head_manifest(repo, "v3")->digest, digest);
+  EXPECT_THROW(client.tag_manifest(repo, sha256_digest(sha256_hex("none")), "v4"), NotFoundError);
 }
 
 TEST_P(RegistryClientAuthTest, ChunkedUploadAndMount) {

@@ -180,6 +180,29 @@ TEST(WatchStateMachine, RelistAfterGoneStartsAFreshRestart) {
   EXPECT_EQ(m.next_step().resource_version, "501");
 }
 
+TEST(WatchStateMachine, ListItemsGetTheListsApiVersionAndKind) {
+  WatchStateMachine m;
+  json p = page({obj("a", "5")}, "10");
+  p["apiVersion"] = "apps/v1";
+  p["kind"] = "DeploymentList";
+  auto out = m.on_list_page(p);
+  ASSERT_EQ(out.events.size(), 1u);
+  const auto& item = out.events[0].objects.at(0);
+  EXPECT_EQ(item["apiVersion"], "apps/v1");
+  EXPECT_EQ(item["kind"], "Deployment");
+}
+
+TEST(WatchStateMachine, ListWithoutResourceVersionIsListedAgain) {
+  WatchStateMachine m;
+  auto out = m.on_list_page(page({obj("a", "5")}, ""));
+  EXPECT_TRUE(out.events.empty());  // nothing to resume a watch from: not applied
+  EXPECT_TRUE(out.backoff);
+  EXPECT_FALSE(out.problem.empty());
+  EXPECT_EQ(m.state(), State::kEmpty);
+  EXPECT_EQ(m.next_step().kind, Kind::kListPage);
+  EXPECT_TRUE(m.next_step().continue_token.empty());
+}
+
 TEST(WatchStateMachine, StateNames) {
   EXPECT_STREQ(to_string(State::kEmpty), "Empty");
   EXPECT_STREQ(to_string(State::kWatching), "Watching");

@@ -27,10 +27,17 @@ json cm(const std::string& name, const std::string& rv) {
           {"metadata", {{"name", name}, {"namespace", "ns"}, {"resourceVersion", rv}}}};
 }
 
+// As the real API server answers a typed list: the list carries apiVersion
+// and kind, its items do not (watch events do).
 std::string list(std::vector<json> items, const std::string& rv, const std::string& cont = "") {
   json meta = {{"resourceVersion", rv}};
   if (!cont.empty()) meta["continue"] = cont;
-  return json{{"kind", "ConfigMapList"}, {"items", items}, {"metadata", meta}}.dump();
+  for (auto& item : items) {
+    item.erase("apiVersion");
+    item.erase("kind");
+  }
+  return json{{"apiVersion", "v1"}, {"kind", "ConfigMapList"}, {"items", items}, {"metadata", meta}}
+      .dump();
 }
 
 std::string event(const std::string& type, const json& obj) {
@@ -54,8 +61,8 @@ http::response<http::string_body> script(int n) {
     case 3:  // the history is gone
       return json_response(
           status::ok, event("ERROR", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}}));
-    case 4:
-      return json_response(status::ok, list({cm("a", "5"), cm("c", "12")}, "20"));
+    case 4:  // c unchanged since its watch event: not an update
+      return json_response(status::ok, list({cm("a", "5"), cm("c", "11")}, "20"));
     case 5:
       return json_response(
           status::gone, R"({"kind":"Status","code":410,"reason":"Expired","message":"too old"})");
@@ -145,6 +152,9 @@ TEST(WatcherDriver, ListsPagesWatchesRewatchesAndRelists) {
   EXPECT_TRUE(informer.has_synced());
   ASSERT_EQ(informer.cache().size(), 1u);
   EXPECT_EQ((*informer.cache().get("ns", "c"))["metadata"]["resourceVersion"], "12");
+  // Listed objects are cached in the same shape as watched ones.
+  EXPECT_EQ((*informer.cache().get("ns", "c"))["kind"], "ConfigMap");
+  EXPECT_EQ((*informer.cache().get("ns", "c"))["apiVersion"], "v1");
 }
 
 TEST(WatcherDriver, MalformedStreamIsRewatchedFromTheLastVersion) {

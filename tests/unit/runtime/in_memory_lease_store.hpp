@@ -14,7 +14,7 @@ namespace kiln::runtime::testing {
 // metadata.resourceVersion matches, every write bumps resourceVersion.
 class InMemoryLeaseStore final : public LeaseStore {
  public:
-  LeaseStoreResult get(const std::string& ns, const std::string& name) override {
+  LeaseStoreResult get(const std::string& ns, const std::string& name, Timeout) override {
     std::lock_guard guard(mutex_);
     ++gets;
     if (unavailable) return {LeaseStoreStatus::error, {}, "connection refused"};
@@ -23,7 +23,7 @@ class InMemoryLeaseStore final : public LeaseStore {
     return {LeaseStoreStatus::ok, it->second, ""};
   }
 
-  LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease) override {
+  LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease, Timeout) override {
     std::lock_guard guard(mutex_);
     ++writes;
     if (unavailable) return {LeaseStoreStatus::error, {}, "connection refused"};
@@ -36,7 +36,7 @@ class InMemoryLeaseStore final : public LeaseStore {
   }
 
   LeaseStoreResult update(const std::string& ns, const std::string& name,
-                          const nlohmann::json& lease) override {
+                          const nlohmann::json& lease, Timeout) override {
     if (before_update) {
       auto hook = std::move(before_update);  // runs once, outside the lock
       before_update = nullptr;

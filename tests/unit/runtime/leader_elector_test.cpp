@@ -260,8 +260,10 @@ TEST_F(LeaderElectorTest, RunLosesLeadershipWhenRenewalFailsPastTheDeadline) {
   std::stop_source stop;
   LeaderElector::Outcome outcome{};
   std::thread runner([&] { outcome = a.elector.run(stop.get_token()); });
-  // Renewal attempts at +2 s (deadline +12 s), +4, +6, +8, +10, +12: six waits.
-  for (int i = 0; i < 6; ++i) {
+  // The deadline is 10 s after the start of the last successful renewal (the
+  // acquisition at 0): attempts at +2, +4, +6, +8 fail, and at +10 it has
+  // passed: five waits.
+  for (int i = 0; i < 5; ++i) {
     clock->await_waiters(1, true);
     EXPECT_FALSE(stopped) << i;
     clock->advance(2s);
@@ -269,7 +271,7 @@ TEST_F(LeaderElectorTest, RunLosesLeadershipWhenRenewalFailsPastTheDeadline) {
   runner.join();
   EXPECT_EQ(outcome, LeaderElector::Outcome::lost);
   EXPECT_TRUE(stopped);
-  EXPECT_EQ(store.gets, 7);  // the acquisition and six failed renewals
+  EXPECT_EQ(store.gets, 5);  // the acquisition and four failed renewals
   EXPECT_EQ(master_status(), 0);
   store.set_unavailable(false);
   EXPECT_EQ(lease()["holderIdentity"], "a");  // a lost leader does not release
@@ -295,6 +297,70 @@ TEST_F(LeaderElectorTest, RunStepsDownAtOnceWhenAnotherHolderAppears) {
   EXPECT_EQ(outcome, LeaderElector::Outcome::lost);
   EXPECT_TRUE(stopped);
   EXPECT_EQ(lease()["holderIdentity"], "c");
+}
+
+// A LeaseStore whose calls hang while stalled, as calls to an API server that
+// stopped answering do: each returns an error only when its timeout is up.
+class StallingLeaseStore final : public LeaseStore {
+ public:
+  explicit StallingLeaseStore(LeaseStore& inner) : inner_(inner) {}
+  std::atomic<bool> stalled{false};
+  std::atomic<int> longest_wait_ms{0};
+
+  LeaseStoreResult get(const std::string& ns, const std::string& name, Timeout t) override {
+    if (stalled) return hang(t);
+    return inner_.get(ns, name, t);
+  }
+  LeaseStoreResult create(const std::string& ns, const nlohmann::json& l, Timeout t) override {
+    if (stalled) return hang(t);
+    return inner_.create(ns, l, t);
+  }
+  LeaseStoreResult update(const std::string& ns, const std::string& name, const nlohmann::json& l,
+                          Timeout t) override {
+    if (stalled) return hang(t);
+    return inner_.update(ns, name, l, t);
+  }
+
+ private:
+  LeaseStoreResult hang(Timeout t) {
+    longest_wait_ms = std::max<int>(longest_wait_ms, static_cast<int>(t.count()));
+    std::this_thread::sleep_for(t);
+    return {LeaseStoreStatus::error, {}, "timed out"};
+  }
+  LeaseStore& inner_;
+};
+
+TEST(LeaderElectorStall, AStalledRenewalEndsLeadershipAtTheRenewDeadline) {
+  InMemoryLeaseStore memory;
+  StallingLeaseStore store(memory);
+  LeaseLock lock(store, "kiln-system", "kiln-operator");
+  LeaderElectionConfig config;
+  config.identity = "a";
+  config.lease_duration = 3s;
+  config.renew_deadline = 1500ms;
+  config.retry_period = 300ms;
+  config.jitter_factor = 0;
+  using SteadyClock = std::chrono::steady_clock;
+  std::atomic<bool> leading{false};
+  SteadyClock::time_point stopped_at{};
+  LeaderCallbacks callbacks;
+  callbacks.on_started_leading = [&](std::stop_token) { leading = true; };
+  callbacks.on_stopped_leading = [&] { stopped_at = SteadyClock::now(); };
+  LeaderElector elector(config, lock, callbacks);
+  std::stop_source stop;
+  LeaderElector::Outcome outcome{};
+  std::thread runner([&] { outcome = elector.run(stop.get_token()); });
+  while (!leading) std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(700ms);  // a couple of renewals
+  // The last successful renewal started before this point; leadership must
+  // end within renew_deadline of it, although no call ever returns by itself.
+  const auto stalled_at = SteadyClock::now();
+  store.stalled = true;
+  runner.join();
+  EXPECT_EQ(outcome, LeaderElector::Outcome::lost);
+  const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(stopped_at - stalled_at);
+  EXPECT_LE(after.count(), 1500 + 100) << "led past the renew deadline";
+  EXPECT_LE(store.longest_wait_ms.load(), 1500) << "a call was given more than the deadline";
 }
 
 }  // namespace
