@@ -14,7 +14,8 @@
 #            that test pods run and that Dockerfiles build FROM (a build arg)
 #   kaniko   the in-cluster image builder: the kaniko executor on its own
 # Each key hashes everything its image is made from (sources, package lists,
-# this script and oci_image.py), so a change rebuilds exactly what it affects.
+# its build function here and oci_image.py), so a change rebuilds exactly what
+# it affects; older builds are removed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../../scripts/paths.sh"
@@ -28,11 +29,13 @@ debian_packages=(python3)
 
 log() { echo "images: $*" >&2; }
 
-key() {  # key INPUT...: a digest of files and words
+key() {  # key NAME INPUT...: a digest of how NAME is built and of files and words
   local item
   {
     echo "$revision"
-    sha256sum "$here/oci_image.py" "$0" | cut -d' ' -f1
+    sha256sum "$here/oci_image.py" | cut -d' ' -f1
+    declare -f "build_$1"
+    shift
     for item in "$@"; do
       if [ -f "$item" ]; then sha256sum "$item" | cut -d' ' -f1; else echo "$item"; fi
     done
@@ -55,7 +58,7 @@ kubernetes_source() {
 build_pause() {
   local src tmp
   src="$(kubernetes_source)/build/pause/linux/pause.c"
-  ensure pause "$(key "$src" "$(gcc --version | head -1)")" && return 0
+  ensure pause "$(key pause "$src" "$(gcc --version | head -1)")" && return 0
   tmp=$(mktemp -d)
   # As build/pause/Makefile compiles it (TAG 3.10.1 there).
   gcc -Os -Wall -Werror -static -DVERSION=v3.10.1-kiln -o "$tmp/pause" "$src"
@@ -66,7 +69,7 @@ build_pause() {
 }
 
 build_debian() {
-  ensure debian "$(key "$suite" "${debian_packages[@]}")" && return 0
+  ensure debian "$(key debian "$suite" "${debian_packages[@]}")" && return 0
   local tmp
   tmp=$(mktemp -d)
   # minbase: essential packages and apt; no documentation; no apt lists (pods
@@ -86,7 +89,7 @@ build_kaniko() {
   if [ -z "${KANIKO_EXECUTOR:-}" ]; then
     KANIKO_EXECUTOR=$("$here/../build.sh" --print --real-node | sed -n 's/^KANIKO_EXECUTOR=//p')
   fi
-  ensure kaniko "$(key "$KANIKO_EXECUTOR")" && return 0
+  ensure kaniko "$(key kaniko "$KANIKO_EXECUTOR")" && return 0
   local tmp
   tmp=$(mktemp -d)
   echo '{}' >"$tmp/config.json"
@@ -109,7 +112,12 @@ build_all() {
   for name in pause debian kaniko; do
     start=$SECONDS
     build_"$name"
-    [ ! -f "$layout/.new" ] || { rm "$layout/.new"; log "built $name in $((SECONDS - start)) s"; }
+    if [ -f "$layout/.new" ]; then
+      rm "$layout/.new"
+      log "built $name in $((SECONDS - start)) s"
+      # Older builds of the same image are no longer wanted.
+      find "$store" -maxdepth 1 -name "$name-*" ! -path "$layout" -exec rm -rf {} +
+    fi
     eval "layout_$name=\$layout"
   done
 }
