@@ -30,6 +30,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 command=${1:-}
 [ $# -gt 0 ] && shift
+case $command in
+  up | down | leftovers) ;;
+  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
 dir=""
 while [ $# -gt 0 ]; do
   case $1 in
@@ -57,6 +61,10 @@ saved_sysctls=(
   net.ipv4.ip_forward net.ipv4.conf.all.route_localnet
   net.bridge.bridge-nf-call-iptables net.netfilter.nf_conntrack_max
 )
+
+# kubelet: container log links, device plugin socket; shims: their sockets;
+# the CNI library: its result cache.
+fixed_paths=(/var/log/containers /var/lib/kubelet /run/containerd /var/lib/cni)
 
 load_binaries() {
   local line
@@ -93,8 +101,12 @@ claim_machine() {
   for key in "${saved_sysctls[@]}"; do
     sysctl -n "$key" 2>/dev/null | sed "s|^|$key=|"
   done >"$NODE_STATE/sysctl"
-  [ -d /var/log/containers ] || touch "$NODE_STATE/created-var-log-containers"
-  [ -d /var/lib/cni ] || touch "$NODE_STATE/created-var-lib-cni"
+  # Directories kubelet, containerd's shims and the CNI library create at fixed
+  # places whatever they are told; removed at `down` if they were not there.
+  local path
+  for path in "${fixed_paths[@]}"; do
+    [ -e "$path" ] || echo "$path"
+  done >"$NODE_STATE/created"
 }
 
 # --- configuration -----------------------------------------------------------
@@ -270,7 +282,7 @@ cmd_up() {
   wait_until 30 "containerd" test -S "$node/containerd/containerd.sock"
 
   start kubelet "$KUBELET" --config="$node/kubelet/config.yaml" --kubeconfig="$dir/kubeconfig" \
-    --root-dir="$node/kubelet/root" --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" \
+    --root-dir="$node/kubelet/root" --cert-dir="$node/kubelet/pki" --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" \
     --node-labels="$NODE_TAINT_KEY=true"
   wait_until 120 "node $NODE_NAME Ready" node_ready
 
@@ -351,9 +363,33 @@ remove_outside_files() {
     [ -L "$link" ] || continue
     case $(readlink "$link") in "$node"/*) rm -f "$link" ;; esac
   done
-  if [ -f "$NODE_STATE/created-var-log-containers" ]; then rmdir /var/log/containers 2>/dev/null || true; fi
   rm -f /var/lib/cni/results/kiln-* 2>/dev/null || true
-  if [ -f "$NODE_STATE/created-var-lib-cni" ]; then rm -rf /var/lib/cni; fi
+  local path
+  while read -r path; do
+    case $path in /var/log/containers | /var/lib/kubelet | /run/containerd | /var/lib/cni) rm -rf "$path" ;; esac
+  done <"$NODE_STATE/created"
+}
+
+# kube-proxy --cleanup leaves the chains it shares with kubelet (KUBE-FIREWALL):
+# every KUBE- chain goes, with the rules that jump to it. (Only the real node
+# makes them on this machine.)
+remove_kube_chains() {
+  local tool table chain rule
+  for tool in iptables ip6tables; do
+    for table in filter nat mangle raw; do
+      "$tool-save" -t "$table" 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | sed 's/^-A /-D /' |
+        while read -r rule; do
+          # shellcheck disable=SC2086
+          eval "$tool -w 10 -t $table $rule" 2>/dev/null || true
+        done
+      for chain in $("$tool-save" -t "$table" 2>/dev/null | awk '/^:KUBE-/ { print substr($1, 2) }'); do
+        "$tool" -w 10 -t "$table" -F "$chain" 2>/dev/null || true
+      done
+      for chain in $("$tool-save" -t "$table" 2>/dev/null | awk '/^:KUBE-/ { print substr($1, 2) }'); do
+        "$tool" -w 10 -t "$table" -X "$chain" 2>/dev/null || true
+      done
+    done
+  done
 }
 
 restore_sysctls() {
@@ -372,9 +408,14 @@ cmd_down() {
   KUBECTL="" KUBE_PROXY=""
   while IFS= read -r line; do export "${line?}"; done < <("$here/build.sh" --print --real-node 2>/dev/null || true)
 
+  local step=$SECONDS
   [ -z "$KUBECTL" ] || delete_pods
+  log "pods gone in $((SECONDS - step)) s"
   stop_named kube-proxy
-  if $owner && [ -n "$KUBE_PROXY" ]; then "$KUBE_PROXY" --cleanup >>"$logs/kube-proxy.log" 2>&1 || true; fi
+  if $owner; then
+    if [ -n "$KUBE_PROXY" ]; then "$KUBE_PROXY" --cleanup >>"$logs/kube-proxy.log" 2>&1 || true; fi
+    remove_kube_chains
+  fi
   stop_named kubelet
   [ -z "$KUBECTL" ] || kubectl delete node "$NODE_NAME" --wait=false >/dev/null 2>&1 || true
   $owner && remove_pod_cgroups
@@ -421,5 +462,4 @@ case $command in
   up) cmd_up ;;
   down) cmd_down ;;
   leftovers) cmd_leftovers ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

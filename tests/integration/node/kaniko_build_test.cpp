@@ -21,7 +21,8 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: context}
 data:
-  greeting.txt: ")" + greeting + R"yaml("
+  greeting.txt: ")" +
+        greeting + R"yaml("
   Dockerfile: |
     ARG BASE
     FROM ${BASE}
@@ -30,46 +31,36 @@ data:
     CMD ["sh", "-c", "cat /greeting.txt; echo; cat /built.txt; exec sleep 3600"]
 )yaml");
   // The context is copied out of the ConfigMap volume (whose files are links).
-  apply(R"(
-apiVersion: batch/v1
-kind: Job
-metadata: {name: build}
-spec:
-  backoffLimit: 0
-  template:
-    spec:)" + placement() +
-        R"(    restartPolicy: Never
-    initContainers:
-    - name: context
-      image: )" + debian_image() +
-        R"(
-      command: [sh, -c, "cp -L /config/* /workspace/"]
-      volumeMounts: [{name: config, mountPath: /config}, {name: workspace, mountPath: /workspace}]
-    containers:
-    - name: kaniko
-      image: )" + cluster().var("KILN_IMAGE_KANIKO") +
-        R"(
-      args:
-      - --dockerfile=/workspace/Dockerfile
-      - --context=dir:///workspace
-      - --build-arg=BASE=)" + debian_image() +
-        R"(
-      - --destination=)" + repository + R"(:1
-      - --insecure
-      - --insecure-pull
-      - --digest-file=/dev/termination-log
-      volumeMounts: [{name: workspace, mountPath: /workspace}]
-    volumes:
-    - {name: config, configMap: {name: context}}
-    - {name: workspace, emptyDir: {}}
-)");
+  nlohmann::json context = script_container("context", "cp -L /config/* /workspace/");
+  context["volumeMounts"] = {{{"name", "config"}, {"mountPath", "/config"}},
+                             {{"name", "workspace"}, {"mountPath", "/workspace"}}};
+  nlohmann::json kaniko = {
+      {"name", "kaniko"},
+      {"image", cluster().var("KILN_IMAGE_KANIKO")},
+      {"args",
+       {"--dockerfile=/workspace/Dockerfile", "--context=dir:///workspace",
+        "--build-arg=BASE=" + debian_image(), "--destination=" + repository + ":1", "--insecure",
+        "--insecure-pull", "--digest-file=/dev/termination-log"}},
+      {"volumeMounts", {{{"name", "workspace"}, {"mountPath", "/workspace"}}}}};
+  nlohmann::json spec =
+      on_real_node({{"restartPolicy", "Never"},
+                    {"initContainers", {context}},
+                    {"containers", {kaniko}},
+                    {"volumes",
+                     {{{"name", "config"}, {"configMap", {{"name", "context"}}}},
+                      {{"name", "workspace"}, {"emptyDir", nlohmann::json::object()}}}}});
+  nlohmann::json job = {{"apiVersion", "batch/v1"},
+                        {"kind", "Job"},
+                        {"metadata", {{"name", "build"}}},
+                        {"spec", {{"backoffLimit", 0}, {"template", {{"spec", spec}}}}}};
+  apply(job.dump());
   const auto started = std::chrono::steady_clock::now();
   auto r = kubectl({"wait", "--for=condition=Complete", "job/build", "--timeout=300s"});
   ASSERT_EQ(r.exit_code, 0) << r.output << describe("job/build")
                             << kubectl({"logs", "job/build", "--all-containers"}).output;
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+          .count();
   std::cout << "kaniko build and push: " << seconds << " s\n";
 
   // The digest kaniko pushed, from its termination message.
@@ -89,8 +80,13 @@ spec:
   EXPECT_EQ(r.output, "200");
 
   // And a pod runs it.
-  apply("apiVersion: v1\nkind: Pod\nmetadata: {name: built}\nspec:" + placement() +
-        "    containers:\n    - name: main\n      image: " + repository + "@" + digest + "\n");
+  nlohmann::json pod = {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata", {{"name", "built"}}},
+      {"spec",
+       on_real_node({{"containers", {{{"name", "main"}, {"image", repository + "@" + digest}}}}})}};
+  apply(pod.dump());
   ASSERT_TRUE(wait_ready("built"));
   EXPECT_TRUE(eventually([&] {
     auto logs = kubectl({"logs", "built"}).output;

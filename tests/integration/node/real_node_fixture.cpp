@@ -10,27 +10,39 @@ void RealNodeTest::SetUp() {
   ClusterTest::SetUp();
 }
 
-std::string RealNodeTest::placement() {
-  return R"(
-    nodeSelector: {kiln.dev/real-node: "true"}
-    tolerations: [{key: kiln.dev/real-node, operator: Equal, value: "true", effect: NoSchedule}]
-    terminationGracePeriodSeconds: 1
-)";
+nlohmann::json RealNodeTest::on_real_node(nlohmann::json spec) {
+  spec["nodeSelector"] = {{"kiln.dev/real-node", "true"}};
+  spec["tolerations"] = nlohmann::json::array({{{"key", "kiln.dev/real-node"},
+                                                {"operator", "Equal"},
+                                                {"value", "true"},
+                                                {"effect", "NoSchedule"}}});
+  spec["terminationGracePeriodSeconds"] = 1;
+  // No cluster DNS here: pods get no resolver rather than a warning per start.
+  spec["dnsPolicy"] = "Default";
+  return spec;
+}
+
+nlohmann::json RealNodeTest::script_container(const std::string& name,
+                                              const std::string& script) const {
+  return {{"name", name}, {"image", debian_image()}, {"command", {"sh", "-c", script}}};
 }
 
 std::string RealNodeTest::pod_manifest(const std::string& name, const std::string& script,
-                                       const std::string& labels) const {
-  nlohmann::json command = {"sh", "-c", script};
-  return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", labels: " + labels +
-         "}\nspec:" + placement() + "    containers:\n    - name: main\n      image: " +
-         debian_image() + "\n      command: " + command.dump() + "\n";
+                                       const nlohmann::json& labels) const {
+  nlohmann::json pod = {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata", {{"name", name}, {"labels", labels}}},
+      {"spec", on_real_node({{"containers", {script_container("main", script)}}})}};
+  return pod.dump();
 }
 
 bool RealNodeTest::wait_ready(const std::string& pod, std::chrono::seconds timeout) {
   auto r = kubectl({"wait", "--for=condition=Ready", "pod/" + pod,
                     "--timeout=" + std::to_string(timeout.count()) + "s"});
   if (r.exit_code == 0) return true;
-  ADD_FAILURE() << "pod " << pod << " not Ready: " << r.output << describe("pod/" + pod);
+  ADD_FAILURE() << "pod " << pod << " not Ready: " << r.output << describe("pod/" + pod)
+                << kubectl({"logs", pod, "--all-containers", "--previous"}).output;
   return false;
 }
 
@@ -42,6 +54,8 @@ std::string RealNodeTest::describe(const std::string& what) const {
   return "\n" + kubectl({"describe", what}).output;
 }
 
-CommandResult host(const std::vector<std::string>& argv) { return run_command(argv); }
+CommandResult host(const std::vector<std::string>& argv) {
+  return run_command(argv);
+}
 
 }  // namespace kiln::testing

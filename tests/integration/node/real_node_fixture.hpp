@@ -19,12 +19,14 @@ class RealNodeTest : public ClusterTest {
   const std::string& debian_image() const { return cluster().var("KILN_IMAGE_DEBIAN"); }
   const std::string& registry() const { return cluster().var("KILN_REGISTRY"); }
 
-  // The pod spec fields that place a pod on the real node: its toleration and
-  // a node selector.
-  static std::string placement();
-  // A pod on the real node running `script` with sh -c in the Debian image.
+  // `spec` (a pod spec) placed on the real node: its toleration, a node
+  // selector, and a short grace period.
+  static nlohmann::json on_real_node(nlohmann::json spec);
+  // A container running `script` with sh -c in the Debian image.
+  nlohmann::json script_container(const std::string& name, const std::string& script) const;
+  // A pod on the real node running `script` (kubectl reads JSON as YAML).
   std::string pod_manifest(const std::string& name, const std::string& script,
-                           const std::string& labels = "{}") const;
+                           const nlohmann::json& labels = nlohmann::json::object()) const;
 
   // Waits until the pod is Ready; returns false (with the pod's state logged)
   // on timeout.

@@ -39,29 +39,31 @@ TEST_F(RealNodePodTest, PodRunsAndLogsAndExecWork) {
 
 TEST_F(RealNodePodTest, JobCompletesAndFailureIsSeen) {
   auto job = [&](const std::string& name, const std::string& script) {
-    nlohmann::json command = {"sh", "-c", script};
-    apply("apiVersion: batch/v1\nkind: Job\nmetadata: {name: " + name +
-          "}\nspec:\n  backoffLimit: 0\n  template:\n    spec:" + placement() +
-          "    restartPolicy: Never\n    containers:\n    - name: main\n      image: " +
-          debian_image() + "\n      command: " + command.dump() + "\n");
+    nlohmann::json spec = on_real_node(
+        {{"restartPolicy", "Never"}, {"containers", {script_container("main", script)}}});
+    nlohmann::json job = {{"apiVersion", "batch/v1"},
+                          {"kind", "Job"},
+                          {"metadata", {{"name", name}}},
+                          {"spec", {{"backoffLimit", 0}, {"template", {{"spec", spec}}}}}};
+    apply(job.dump());
   };
   job("works", "test \"$(python3 -c 'print(6 * 7)')\" = 42");
   job("fails", "exit 1");
 
   auto status = [&](const std::string& name, const std::string& type) {
-    for (const auto& c : get_json({"job", name}).value("/status/conditions"_json_pointer,
-                                                        nlohmann::json::array())) {
+    for (const auto& c : get_json({"job", name})
+                             .value("/status/conditions"_json_pointer, nlohmann::json::array())) {
       if (c.value("type", "") == type) return c.value("status", "");
     }
     return std::string();
   };
-  EXPECT_TRUE(eventually([&] { return status("works", "Complete") == "True"; },
-                         std::chrono::seconds(120)))
+  EXPECT_TRUE(
+      eventually([&] { return status("works", "Complete") == "True"; }, std::chrono::seconds(120)))
       << describe("job/works") << kubectl({"get", "pods", "-o", "wide"}).output;
   EXPECT_EQ(get_json({"job", "works"})["status"].value("succeeded", 0), 1);
 
-  EXPECT_TRUE(eventually([&] { return status("fails", "Failed") == "True"; },
-                         std::chrono::seconds(120)))
+  EXPECT_TRUE(
+      eventually([&] { return status("fails", "Failed") == "True"; }, std::chrono::seconds(120)))
       << describe("job/fails");
   EXPECT_EQ(get_json({"job", "fails"})["status"].value("succeeded", 0), 0);
 }

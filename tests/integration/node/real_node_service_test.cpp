@@ -18,9 +18,9 @@ std::string fetch_script(const std::string& url) {
 TEST_F(RealNodeServiceTest, ClusterIpAnswersFromHostAndFromAnotherPod) {
   const std::string token = "served-by-" + ns();
   apply(pod_manifest("web",
-                     "mkdir /srv && cd /srv && echo " + token +
+                     "mkdir -p /tmp/www && cd /tmp/www && echo " + token +
                          " > token.txt && exec python3 -m http.server 8080",
-                     "{app: web}"));
+                     {{"app", "web"}}));
   apply(R"(
 apiVersion: v1
 kind: Service
