@@ -377,8 +377,8 @@ remove_kube_chains() {
   local tool table chain rule
   for tool in iptables ip6tables; do
     for table in filter nat mangle raw; do
-      "$tool-save" -t "$table" 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | sed 's/^-A /-D /' |
-        while read -r rule; do
+      { "$tool-save" -t "$table" 2>/dev/null || true; } | { grep -E '^-A [A-Z]+ .*-j KUBE-' || true; } |
+        sed 's/^-A /-D /' | while read -r rule; do
           # shellcheck disable=SC2086
           eval "$tool -w 10 -t $table $rule" 2>/dev/null || true
         done
@@ -399,25 +399,31 @@ restore_sysctls() {
   done <"$NODE_STATE/sysctl"
 }
 
+phase() {  # phase NAME: notes how long the previous phase took
+  times+=" $1 $((SECONDS - phase_start))s"
+  phase_start=$SECONDS
+}
+
 cmd_down() {
   local owner=false
   owns_machine && owner=true
   [ -d "$node" ] || $owner || return 0
-  local began=$SECONDS line left
+  local began=$SECONDS line left times="" phase_start=$SECONDS
   # The binaries, if they are built (a cleanup must work without them).
   KUBECTL="" KUBE_PROXY=""
   while IFS= read -r line; do export "${line?}"; done < <("$here/build.sh" --print --real-node 2>/dev/null || true)
 
-  local step=$SECONDS
   [ -z "$KUBECTL" ] || delete_pods
-  log "pods gone in $((SECONDS - step)) s"
+  phase pods
   stop_named kube-proxy
   if $owner; then
     if [ -n "$KUBE_PROXY" ]; then "$KUBE_PROXY" --cleanup >>"$logs/kube-proxy.log" 2>&1 || true; fi
     remove_kube_chains
   fi
+  phase kube-proxy
   stop_named kubelet
   [ -z "$KUBECTL" ] || kubectl delete node "$NODE_NAME" --wait=false >/dev/null 2>&1 || true
+  phase kubelet
   $owner && remove_pod_cgroups
   stop_named containerd
   stop_named registry
@@ -425,16 +431,21 @@ cmd_down() {
   left=$(pgrep -f -- "$node/" || true)
   # shellcheck disable=SC2086
   [ -z "$left" ] || stop_pids $left
+  phase containerd
   unmount_under "$node"
+  phase mounts
   if $owner; then
     remove_pod_cgroups
+    phase cgroups
     "$here/node/network.sh" down
+    phase network
     remove_outside_files
     restore_sysctls
     rm -rf "$NODE_STATE"
   fi
   rm -rf "$node"
-  log "down in $((SECONDS - began)) s"
+  phase files
+  log "down in $((SECONDS - began)) s:$times"
 }
 
 # Prints whatever a real node left on the machine; fails if anything.
