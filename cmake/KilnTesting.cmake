@@ -12,14 +12,14 @@ function(kiln_unit_test name)
   gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()
 
-# kiln_cluster_test(NAME SOURCES... LIBS ... [LABELS ...]): each test case runs
-# in its own namespace of the shared control plane; LABELS adds to `cluster`.
+# kiln_cluster_test(NAME SOURCES... LIBS ...): each test case runs in its own
+# namespace of the shared control plane.
 function(kiln_cluster_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} kiln_test_support GTest::gtest GTest::gtest_main)
   gtest_discover_tests(${name}
-    PROPERTIES LABELS "cluster;${ARG_LABELS}" FIXTURES_REQUIRED cluster
+    PROPERTIES LABELS cluster FIXTURES_REQUIRED cluster
                ENVIRONMENT "KILN_CLUSTER_DIR=${KILN_TEST_CLUSTER_DIR}"
                TIMEOUT 600
     DISCOVERY_TIMEOUT 60)
