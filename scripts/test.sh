@@ -25,7 +25,8 @@ step "dependencies" bash scripts/install-deps.sh
 real_node=${KILN_REAL_NODE:-1}
 if [ "$real_node" = 1 ]; then
   step "Kubernetes components" bash -c 'tests/cluster/build.sh --real-node >/dev/null'
-  step "real node images" tests/cluster/node/images.sh build
+  step "real node images and package index" \
+    bash -c 'tests/cluster/node/images.sh build && tests/cluster/node/pypi.sh build >/dev/null'
 else
   step "Kubernetes components" bash -c 'tests/cluster/build.sh >/dev/null'
 fi

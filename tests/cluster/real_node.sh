@@ -20,7 +20,11 @@
 # /run/kiln-real-node records which cluster owns it, and `up` cleans up after
 # an owner that is gone. Needs root.
 #
-# The cluster's env file gains KILN_REAL_NODE, KILN_REGISTRY, KILN_IMAGE_<NAME>
+# A package index on the same address serves the wheels of
+# node/pypi-requirements.txt (`pip install --index-url $KILN_PYPI_INDEX
+# --trusted-host 10.245.0.1`): pods reach nothing outside this machine.
+#
+# The cluster's env file gains KILN_REAL_NODE, KILN_REGISTRY, KILN_PYPI_INDEX, KILN_IMAGE_<NAME>
 # (pause, debian, kaniko: references by digest) and the containment's names
 # (KILN_NODE_BRIDGE, KILN_CONTAIN_OUT_CHAIN, KILN_CONTAIN_FWD_CHAIN).
 set -euo pipefail
@@ -275,6 +279,11 @@ cmd_up() {
   . "$node/images.env"
   set +a
 
+  local pypi
+  pypi=$("$here/node/pypi.sh" build)
+  start pypi /usr/bin/python3 -m http.server --bind "$NODE_IP" --directory "$pypi" "$NODE_PYPI_PORT"
+  wait_until 30 "the package index" curl -sf "http://$NODE_IP:$NODE_PYPI_PORT/simple/"
+
   read -r KUBELET_HEALTHZ_PORT PROXY_HEALTHZ_PORT PROXY_METRICS_PORT <<<"$(free_ports 3)"
   write_node_configs
   # containerd finds its shim on PATH.
@@ -292,6 +301,7 @@ cmd_up() {
   {
     echo "export KILN_REAL_NODE='$NODE_NAME'"
     echo "export KILN_REGISTRY='$NODE_REGISTRY'"
+    echo "export KILN_PYPI_INDEX='http://$NODE_IP:$NODE_PYPI_PORT/simple'"
     echo "export KILN_NODE_BRIDGE='$NODE_BRIDGE'"
     echo "export KILN_CONTAIN_OUT_CHAIN='$CONTAIN_OUT_CHAIN'"
     echo "export KILN_CONTAIN_FWD_CHAIN='$CONTAIN_FWD_CHAIN'"
@@ -427,6 +437,7 @@ cmd_down() {
   $owner && remove_pod_cgroups
   stop_named containerd
   stop_named registry
+  stop_named pypi
   # The shims (their command lines name containerd's socket), anything else of ours.
   left=$(pgrep -f -- "$node/" || true)
   # shellcheck disable=SC2086

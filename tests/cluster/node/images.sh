@@ -10,7 +10,7 @@
 # The kaniko executor comes from `tests/cluster/build.sh --real-node` (run it first).
 # Images:
 #   pause    the pod sandbox, compiled from Kubernetes' own build/pause/linux/pause.c
-#   debian   Debian bookworm (minbase + python3) made by mmdebstrap: the base
+#   debian   Debian bookworm (minbase + python3, python3-venv) made by mmdebstrap: the base
 #            that test pods run and that Dockerfiles build FROM (a build arg)
 #   kaniko   the in-cluster image builder: the kaniko executor on its own
 # Each key hashes everything its image is made from (sources, package lists,
@@ -25,7 +25,7 @@ oci() { python3 "$here/oci_image.py" "$@"; }
 # Bump to rebuild every image when how they are made changes.
 revision=1
 suite=bookworm
-debian_packages=(python3)
+debian_packages=(python3 python3-venv)
 
 log() { echo "images: $*" >&2; }
 

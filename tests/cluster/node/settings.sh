@@ -18,6 +18,8 @@ NODE_TAINT_KEY=kiln.dev/real-node
 # bridge address so both the host and the pods reach it, and nothing else does.
 NODE_REGISTRY_PORT=5000
 NODE_REGISTRY=$NODE_IP:$NODE_REGISTRY_PORT
+# The Python package index for in-cluster builds (node/pypi.sh), same address.
+NODE_PYPI_PORT=5080
 # iptables chains of our own (filter table), so removing them is exact.
 CONTAIN_OUT_CHAIN=KILN-NODE-OUT
 CONTAIN_FWD_CHAIN=KILN-NODE-FWD
