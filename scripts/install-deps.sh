@@ -21,6 +21,9 @@ debian_packages=(
   python3-venv python3-pip
   # registry checks and load generation
   docker-registry wrk
+  # the test cluster's real node (tests/cluster/real_node.sh): container
+  # runtime, pod network, Service rules, base images, the pause binary
+  runc containernetworking-plugins iptables conntrack mmdebstrap gcc libc6-dev
 )
 
 missing=()

@@ -21,7 +21,15 @@ step() {  # step NAME CMD...: runs CMD and reports how long it took
 }
 
 step "dependencies" bash scripts/install-deps.sh
-step "Kubernetes components" bash -c 'tests/cluster/build.sh >/dev/null'
+# KILN_REAL_NODE=0 leaves the real node out of the test cluster (it needs root).
+real_node=${KILN_REAL_NODE:-1}
+if [ "$real_node" = 1 ]; then
+  step "Kubernetes components" bash -c 'tests/cluster/build.sh --real-node >/dev/null'
+  step "real node images and package index" \
+    bash -c 'tests/cluster/node/images.sh build && tests/cluster/node/pypi.sh build >/dev/null'
+else
+  step "Kubernetes components" bash -c 'tests/cluster/build.sh >/dev/null'
+fi
 
 export PATH="$KILN_VENV/bin:$PATH"
 jobs=$(nproc)
@@ -31,6 +39,8 @@ for build in ${KILN_TEST_BUILDS:-build build-asan}; do
   if [ "$build" = build-asan ]; then
     flags=(-DKILN_SANITIZE=ON)
     select=(-LE cluster)
+  else
+    flags=(-DKILN_TEST_REAL_NODE=$([ "$real_node" = 1 ] && echo ON || echo OFF))
   fi
   step "configure $build" cmake -S . -B "$build" -G Ninja "${flags[@]}" -DCMAKE_MESSAGE_LOG_LEVEL=WARNING
   step "compile $build" cmake --build "$build" -j "$jobs"
@@ -39,5 +49,9 @@ for build in ${KILN_TEST_BUILDS:-build build-asan}; do
   if left=$(pgrep -fa -- "$root/$build/test-cluster/"); then
     echo "control-plane processes left behind:"; echo "$left"; exit 1
   fi
+  # ... and the real node nothing: kubelet, kube-proxy, containerd, shims,
+  # registry, bridge, iptables chains, cgroups, mounts.
+  tests/cluster/real_node.sh leftovers --dir "$root/$build/test-cluster"
 done
-echo "no kube-apiserver, etcd, kube-controller-manager, kube-scheduler or kwok process left"
+echo "no kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok, kubelet," \
+  "kube-proxy, containerd, shim or registry process left; no bridge, chain, cgroup or mount"

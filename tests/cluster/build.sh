@@ -4,8 +4,10 @@
 # The versions are pinned in tests/cluster/tools/<component>/go.mod (+ go.sum):
 # that is the one place to change them.
 #
-# Usage: build.sh            build what is missing, then print the env lines
-#        build.sh --print    print the env lines only (fails if something is missing)
+# Usage: build.sh [--print] [--real-node]
+#   build what is missing, then print the env lines; --print only prints them
+#   (fails if something is missing); --real-node adds the real node's programs
+#   (kubelet, kube-proxy, containerd and its shim, the kaniko executor).
 # Output: KUBE_APISERVER=... lines, to be eval'ed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +52,21 @@ require_go() {
 }
 
 print_only=false
-[ "${1:-}" = --print ] && print_only=true
+real_node=false
+for arg in "$@"; do
+  case $arg in
+    --print) print_only=true ;;
+    --real-node) real_node=true ;;
+    *) log "unknown argument $arg"; exit 2 ;;
+  esac
+done
+
+# The in-cluster image builder's executor, static (it runs in a scratch image).
+build_kaniko() {
+  local pkg=github.com/GoogleContainerTools/kaniko tmp
+  tmp=$(CGO_ENABLED=0 go_build kaniko "$dir" "-X $pkg/pkg/version.version=$1" $pkg/cmd/executor)
+  mv "$tmp" "$dir"
+}
 
 ensure() {  # ensure COMPONENT MODULE: sets $dir to the component's cache directory
   local version
@@ -63,18 +79,42 @@ ensure() {  # ensure COMPONENT MODULE: sets $dir to the component's cache direct
   fi
 }
 
-build_kubernetes() {
-  local version=$1 minor
-  minor=$(echo "$version" | cut -d. -f2)
-  local flags="" pkg
-  # Stamp the release into `--version`, as the Kubernetes release build does.
+# Stamps the release into `--version`, as the Kubernetes release build does.
+kubernetes_version_flags() {  # kubernetes_version_flags VERSION
+  local minor flags="" pkg
+  minor=$(echo "$1" | cut -d. -f2)
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    flags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+    flags+=" -X $pkg.gitVersion=$1 -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   done
+  echo "$flags"
+}
+
+build_kubernetes() {
   local tmp
-  tmp=$(go_build kubernetes "$dir" "$flags" k8s.io/kubernetes/cmd/kube-apiserver \
+  tmp=$(go_build kubernetes "$dir" "$(kubernetes_version_flags "$1")" k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
     k8s.io/kubernetes/cmd/kubectl)
+  mv "$tmp" "$dir"
+}
+
+# The real node's agents (tests/cluster/real_node.sh), from the same module and
+# release as the control plane but a component of their own, so adding them
+# did not change the control plane's pinned go.mod (nor its cache).
+build_node() {
+  local tmp
+  tmp=$(go_build node "$dir" "$(kubernetes_version_flags "$1")" k8s.io/kubernetes/cmd/kubelet \
+    k8s.io/kubernetes/cmd/kube-proxy)
+  mv "$tmp" "$dir"
+}
+
+# containerd and its runc shim, as containerd's Makefile builds them: no btrfs
+# snapshotter (it needs C headers), the shim static.
+build_containerd() {
+  local pkg=github.com/containerd/containerd/v2 tmp
+  local flags="-X $pkg/version.Version=$1 -X $pkg/version.Package=$pkg"
+  tmp=$(go_build containerd "$dir" "$flags" -tags no_btrfs $pkg/cmd/containerd)
+  (cd "$tools/containerd" && CGO_ENABLED=0 go build -tags no_btrfs -ldflags "-s -w $flags" \
+    -o "$tmp/bin/" $pkg/cmd/containerd-shim-runc-v2) >&2
   mv "$tmp" "$dir"
 }
 
@@ -114,6 +154,14 @@ ensure kwok sigs.k8s.io/kwok
 kwok=$dir
 ensure versitygw github.com/versity/versitygw
 versitygw=$dir
+if $real_node; then
+  ensure node k8s.io/kubernetes
+  node=$dir
+  ensure containerd github.com/containerd/containerd/v2
+  containerd=$dir
+  ensure kaniko github.com/GoogleContainerTools/kaniko
+  kaniko=$dir
+fi
 
 cat <<OUT
 KUBE_APISERVER=$k8s/bin/kube-apiserver
@@ -125,3 +173,12 @@ KWOK=$kwok/bin/kwok
 KWOK_STAGES=$kwok/stages.yaml
 VERSITYGW=$versitygw/bin/versitygw
 OUT
+if $real_node; then
+  cat <<OUT
+KUBELET=$node/bin/kubelet
+KUBE_PROXY=$node/bin/kube-proxy
+CONTAINERD=$containerd/bin/containerd
+CONTAINERD_SHIM=$containerd/bin/containerd-shim-runc-v2
+KANIKO_EXECUTOR=$kaniko/bin/executor
+OUT
+fi

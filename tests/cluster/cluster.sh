@@ -3,7 +3,8 @@
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler, and KWOK
 # simulating nodes (plain, GPU, FPGA, edge) and the pods that run on them.
 #
-#   cluster.sh up [--dir DIR] [--watch-parent]   start (building binaries once), wait until usable
+#   cluster.sh up [--dir DIR] [--watch-parent] [--real-node]
+#                                                start (building binaries once), wait until usable
 #   cluster.sh down [--dir DIR]                  stop everything, leave no process behind
 #   cluster.sh env [--dir DIR]                   print `export KUBECONFIG=...` lines to eval
 #   cluster.sh status [--dir DIR]                components and nodes
@@ -11,18 +12,24 @@
 #
 # DIR defaults to $KILN_CACHE/cluster/default. --watch-parent tears the cluster
 # down when the calling process exits, so an interrupted test run leaves nothing.
+# --real-node adds one real node (kubelet, containerd, kube-proxy) that runs
+# containers, tainted kiln.dev/real-node=true:NoSchedule: see real_node.sh
+# (root only; one per machine).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/paths.sh"
+. "$here/node/settings.sh"
 
 command=${1:-}
 [ $# -gt 0 ] && shift
 dir="$KILN_CACHE/cluster/default"
 watch_parent=false
+real_node=false
 while [ $# -gt 0 ]; do
   case $1 in
     --dir) dir=$2; shift 2 ;;
     --watch-parent) watch_parent=true; shift ;;
+    --real-node) real_node=true; shift ;;
     *) echo "cluster.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -34,63 +41,7 @@ pids="$dir/pids"
 log() { echo "cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-# --- processes -------------------------------------------------------------
-
-# start NAME CMD...: runs CMD in its own session (so terminal and ctest signals
-# do not reach it), stdio to $logs/NAME.log, and records its pid.
-start() {
-  local name=$1
-  shift
-  printf '%q ' "$@" >"$dir/$name.cmd"
-  setsid "$@" </dev/null >>"$logs/$name.log" 2>&1 &
-  echo "$name $!" >>"$pids"
-}
-
-pid_of() { awk -v n="$1" '$1 == n { p = $2 } END { print p }' "$pids" 2>/dev/null; }
-
-# A zombie counts as gone: it has exited and waits only for its (adoptive) parent.
-alive() {
-  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
-    [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
-}
-
-# stop_pids PID...: TERM all at once, then KILL whatever is left after 10 s.
-stop_pids() {
-  local pid i left
-  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for i in $(seq 1 100); do
-    left=""
-    for pid in "$@"; do alive "$pid" && left+=" $pid"; done
-    [ -z "$left" ] && return 0
-    sleep 0.1
-  done
-  log "killing$left (still running 10 s after SIGTERM)"
-  for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
-}
-
-# wait_until SECONDS WHAT CMD...: polls CMD until it succeeds; on timeout shows logs.
-wait_until() {
-  local limit=$1 what=$2 start=$SECONDS
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if [ $((SECONDS - start)) -ge "$limit" ]; then
-      log "timed out after ${limit}s waiting for $what; last log lines:"
-      tail -n 20 "$logs"/*.log >&2 || true
-      return 1
-    fi
-    sleep 0.25
-  done
-}
-
-free_ports() {  # free_ports N: N distinct free loopback TCP ports
-  python3 - "$1" <<'PY'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-}
+. "$here/processes.sh"
 
 # --- certificates and kubeconfig ------------------------------------------
 
@@ -153,8 +104,10 @@ start_apiserver() {
     --client-ca-file="$pki/ca.crt" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-    --service-cluster-ip-range=10.96.0.0/16 \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
     --authorization-mode=RBAC --allow-privileged=true \
+    --kubelet-client-certificate="$pki/admin.crt" --kubelet-client-key="$pki/admin.key" \
+    --kubelet-preferred-address-types=InternalIP,Hostname \
     --endpoint-reconciler-type=none
   wait_until 180 "kube-apiserver /readyz" api_get /readyz
 }
@@ -207,7 +160,7 @@ cmd_up() {
     --bind-address=127.0.0.1 --secure-port="${ports[4]}" --leader-elect=false
   start kwok "$KWOK" --kubeconfig="$kc" --config="$KWOK_STAGES" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-    --cidr=10.244.0.1/16 --node-ip=10.244.0.1 --node-lease-duration-seconds=40
+    --cidr="$KWOK_NODE_IP/${KWOK_POD_CIDR#*/}" --node-ip="$KWOK_NODE_IP" --node-lease-duration-seconds=40
   wait_until 60 "kube-controller-manager /healthz" \
     curl -skf "https://127.0.0.1:${ports[3]}/healthz"
   wait_until 60 "kube-scheduler /healthz" curl -skf "https://127.0.0.1:${ports[4]}/healthz"
@@ -226,6 +179,10 @@ EOF
   "$KUBECTL" --kubeconfig="$kc" apply -f "$here/nodes.yaml" >/dev/null
   wait_until 120 "all nodes Ready" nodes_ready
   wait_until 60 "the default service account" api_get /api/v1/namespaces/default/serviceaccounts/default
+  if $real_node; then
+    log "adding the real node"
+    "$here/real_node.sh" up --dir "$dir"
+  fi
   log "up in $((SECONDS - began)) s: $("$KUBE_APISERVER" --version), $(node_count) nodes; eval \"\$($0 env --dir $dir)\""
 }
 
@@ -240,6 +197,8 @@ nodes_ready() {
 
 cmd_down() {
   [ -d "$dir" ] || return 0
+  # The real node first: its pods go while the control plane still runs.
+  "$here/real_node.sh" down --dir "$dir" || log "the real node's cleanup failed"
   local name pid etcd="" targets=()
   # Every recorded process but the watchdog that may be running this very
   # command, and anything else still using this cluster's files (started
