@@ -50,8 +50,8 @@ void KubeClusterTest::compact_etcd() const {
 }
 
 void KubeClusterTest::restart_apiserver() const {
-  auto script = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-                "cluster" / "cluster.sh";
+  // From the build, not __FILE__: ccache's CCACHE_BASEDIR makes __FILE__ relative.
+  auto script = std::filesystem::path(KILN_SOURCE_DIR) / "tests" / "cluster" / "cluster.sh";
   auto r = run_command({script.string(), "restart-apiserver", "--dir", cluster().dir});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // The other components reconnect with client-go's backoff (up to 30 s plus
