@@ -160,7 +160,7 @@ cmd_up() {
     --bind-address=127.0.0.1 --secure-port="${ports[4]}" --leader-elect=false
   start kwok "$KWOK" --kubeconfig="$kc" --config="$KWOK_STAGES" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-    --cidr="$KWOK_NODE_IP/${KWOK_POD_CIDR#*/}" --node-ip="$KWOK_NODE_IP" --node-lease-duration-seconds=40
+    --cidr="$KWOK_POD_POOL" --node-ip="$KWOK_NODE_IP" --node-lease-duration-seconds=40
   wait_until 60 "kube-controller-manager /healthz" \
     curl -skf "https://127.0.0.1:${ports[3]}/healthz"
   wait_until 60 "kube-scheduler /healthz" curl -skf "https://127.0.0.1:${ports[4]}/healthz"

@@ -6,7 +6,11 @@
 SERVICE_CIDR=10.96.0.0/16
 # Pod IPs KWOK hands out to the simulated pods (no container behind them).
 KWOK_POD_CIDR=10.244.0.0/16
-KWOK_NODE_IP=10.244.0.1
+KWOK_POD_POOL=10.244.0.1/16  # KWOK's --cidr: the first address it hands out, and the mask
+# KWOK nodes' InternalIP: loopback, so whatever kube-apiserver sends to a KWOK
+# "kubelet" (logs, exec, metrics) stays on this machine even without the real
+# node's routes and DROP rules.
+KWOK_NODE_IP=127.0.0.1
 # The real node's pods, on a Linux bridge whose address is the node's own.
 NODE_POD_CIDR=10.245.0.0/24
 NODE_BRIDGE=kiln0
