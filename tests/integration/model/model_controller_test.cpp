@@ -225,6 +225,8 @@ spec:
                    "/dev/termination-log"}));
   EXPECT_EQ(pod["volumes"][0]["secret"]["secretName"], "model-headers");
   EXPECT_EQ(pod["volumes"][1]["configMap"]["name"], "model-ca");
+  EXPECT_EQ(pod["volumes"][2], json::parse(R"({"name":"work","emptyDir":{}})"));
+  EXPECT_EQ(c["volumeMounts"][2]["mountPath"], "/tmp");  // read-only root: scratch for the layer
   EXPECT_EQ(c["securityContext"]["readOnlyRootFilesystem"], true);
   EXPECT_EQ(c["securityContext"]["allowPrivilegeEscalation"], false);
   // Status says what is happening (or, once KWOK has completed the pod
