@@ -10,8 +10,7 @@ void OciManifestTagger::tag(const reconcilers::model::TagRequest& request) {
   const auto& host = client_.options().registry;
   if (repository.rfind(host + "/", 0) == 0) repository = repository.substr(host.size() + 1);
   std::lock_guard lock(mu_);
-  auto manifest = client_.get_manifest(repository, request.digest);
-  client_.put_manifest(repository, request.tag, manifest.body, manifest.media_type);
+  client_.tag_manifest(repository, request.digest, request.tag);
 }
 
 }  // namespace kiln::controllers::model

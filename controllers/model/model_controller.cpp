@@ -15,6 +15,8 @@ namespace rm = reconcilers::model;
 
 namespace {
 
+constexpr const char* kSourceSecretIndex = "source-secret";
+
 class ModelReconciler {
  public:
   ModelReconciler(manager::Manager& mgr, ModelControllerOptions options,
@@ -168,6 +170,14 @@ void add_model_controller(manager::Manager& mgr, ModelControllerOptions options,
   const auto namespaces = options.namespaces;
   const int workers = options.workers;
   auto reconciler = std::make_shared<ModelReconciler>(mgr, std::move(options), std::move(tagger));
+  // Models by the Secret they read ("namespace/name"), so a Secret created
+  // after its Model (SecretNotFound) reconciles the Model at once.
+  mgr.informer(api::models()).add_index(kSourceSecretIndex, [](const json& m) {
+    const auto name = m.value("/spec/source/secretRef/name"_json_pointer, std::string());
+    if (name.empty()) return std::vector<std::string>{};
+    return std::vector<std::string>{m.value("/metadata/namespace"_json_pointer, std::string()) +
+                                    "/" + name};
+  });
   auto builder = mgr.controller("model");
   // Spec edits and the reregister annotation reconcile; status writes do not.
   builder
@@ -175,6 +185,13 @@ void add_model_controller(manager::Manager& mgr, ModelControllerOptions options,
           api::models(),
           {manager::any_of({manager::generation_changed(), manager::annotations_changed()})})
       .owns(kube::resources::jobs())
+      .watches(kube::resources::secrets(),
+               [&mgr](const json& secret) {
+                 return manager::requests_by_index(
+                     mgr.informer(api::models()).cache(), kSourceSecretIndex,
+                     secret.value("/metadata/namespace"_json_pointer, std::string()) + "/" +
+                         secret.value("/metadata/name"_json_pointer, std::string()));
+               })
       .workers(workers);
   if (!namespaces.empty()) {
     auto in_scope = [namespaces](const json& o) {

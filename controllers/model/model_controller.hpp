@@ -27,8 +27,10 @@ struct ModelControllerOptions {
 
 inline constexpr const char* kModelFieldManager = "kiln-model-controller";
 
-// Registers the controller with `mgr`. The Job informer's cache options must
-// already be set (the operator keeps only Jobs labelled managed-by=kiln).
+// Registers the controller with `mgr`: Models, their Jobs, and the Secrets
+// Models name (a new Secret reconciles the Models waiting for it). Set the
+// Job and Secret informers' cache options first (the operator keeps only Jobs
+// labelled managed-by=kiln, and only the metadata of Secrets).
 void add_model_controller(manager::Manager& mgr, ModelControllerOptions options,
                           std::shared_ptr<ManifestTagger> tagger);
 

@@ -67,6 +67,10 @@ void configure_caches(manager::Manager& mgr) {
     if (job.contains("spec")) job["spec"].erase("template");
   };
   mgr.set_cache_options(kube::resources::jobs(), std::move(jobs));
+  // Secrets are watched for their existence only: never cache their data.
+  manager::CacheOptions secrets;
+  secrets.metadata_only = true;
+  mgr.set_cache_options(kube::resources::secrets(), std::move(secrets));
 }
 
 int run(const app::OperatorOptions& options) {

@@ -111,6 +111,10 @@ json desired_registration_job(const api::Model& model, const RegistrationSetting
     }
   }
   if (settings.registry_plain_http) args.push_back("--registry-plain-http");
+  // The root filesystem is read-only; kiln-fetch assembles the layer in $TMPDIR
+  // (default /tmp), so /tmp is a scratch volume as large as the node allows.
+  volumes.push_back({{"name", "work"}, {"emptyDir", json::object()}});
+  mounts.push_back({{"name", "work"}, {"mountPath", "/tmp"}});
   args.insert(args.end(), {"--result-file", "/dev/termination-log"});
 
   const json labels = model_labels(model);
@@ -128,7 +132,7 @@ json desired_registration_job(const api::Model& model, const RegistrationSetting
         {"readOnlyRootFilesystem", true},
         {"runAsNonRoot", true},
         {"capabilities", {{"drop", json::array({"ALL"})}}}}}};
-  if (!mounts.empty()) container["volumeMounts"] = mounts;
+  container["volumeMounts"] = mounts;
   json pod_spec = {{"restartPolicy", "Never"},
                    {"automountServiceAccountToken", false},
                    {"securityContext",
@@ -137,7 +141,7 @@ json desired_registration_job(const api::Model& model, const RegistrationSetting
                      {"runAsGroup", 65532},
                      {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
                    {"containers", json::array({container})}};
-  if (!volumes.empty()) pod_spec["volumes"] = volumes;
+  pod_spec["volumes"] = volumes;
 
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},

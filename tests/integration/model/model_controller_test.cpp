@@ -82,19 +82,22 @@ class ModelController : public KilnCrdTest {
   }
 
   // The Model's registration Job once it exists.
-  json wait_for_job(const std::string& model_name, const std::string& not_named = "") {
+  json wait_for_job(const std::string& model_name, const std::string& not_named = "",
+                    std::chrono::milliseconds timeout = 60s) {
     json found;
-    EXPECT_TRUE(eventually([&] {
-      auto jobs = get_json({"jobs", "-l", "kiln.dev/model=" + model_name});
-      for (const auto& j : jobs.value("items", json::array())) {
-        if (j["metadata"]["name"] != not_named) {
-          found = j;
-          return true;
-        }
-      }
-      return false;
-    })) << "no registration Job for "
-        << model_name << "\n"
+    EXPECT_TRUE(eventually(
+        [&] {
+          auto jobs = get_json({"jobs", "-l", "kiln.dev/model=" + model_name});
+          for (const auto& j : jobs.value("items", json::array())) {
+            if (j["metadata"]["name"] != not_named) {
+              found = j;
+              return true;
+            }
+          }
+          return false;
+        },
+        timeout))
+        << "no registration Job for " << model_name << "\n"
         << (operator_ ? operator_->log() : "");
     return found;
   }
@@ -222,6 +225,8 @@ spec:
                    "/dev/termination-log"}));
   EXPECT_EQ(pod["volumes"][0]["secret"]["secretName"], "model-headers");
   EXPECT_EQ(pod["volumes"][1]["configMap"]["name"], "model-ca");
+  EXPECT_EQ(pod["volumes"][2], json::parse(R"({"name":"work","emptyDir":{}})"));
+  EXPECT_EQ(c["volumeMounts"][2]["mountPath"], "/tmp");  // read-only root: scratch for the layer
   EXPECT_EQ(c["securityContext"]["readOnlyRootFilesystem"], true);
   EXPECT_EQ(c["securityContext"]["allowPrivilegeEscalation"], false);
   // Status says what is happening (or, once KWOK has completed the pod
@@ -263,7 +268,9 @@ stringData:
   accessKeyId: AKIAEXAMPLE
   secretAccessKey: secret
 )");
-  wait_for_job("s3model");  // the controller rechecks on its own
+  // The controller watches the Secrets Models name: the Job follows at once,
+  // well before the 30 s recheck.
+  wait_for_job("s3model", "", 15s);
 }
 
 TEST_F(ModelController, VersionsAreTaggedInTheRegistryByDigest) {

@@ -57,20 +57,22 @@ TEST(RegistrationJob, HttpsSourceWithHeadersShaAndCa) {
                          "/dev/termination-log"}));
   EXPECT_EQ(pod["volumes"],
             json::parse(R"([{"name":"source-secret","secret":{"secretName":"headers"}},
-                            {"name":"source-ca","configMap":{"name":"internal-ca"}}])"));
+                            {"name":"source-ca","configMap":{"name":"internal-ca"}},
+                            {"name":"work","emptyDir":{}}])"));
   EXPECT_EQ(
       c["volumeMounts"],
       json::parse(
           R"([{"name":"source-secret","mountPath":"/var/run/kiln/source-secret","readOnly":true},
-                            {"name":"source-ca","mountPath":"/var/run/kiln/source-ca","readOnly":true}])"));
+                            {"name":"source-ca","mountPath":"/var/run/kiln/source-ca","readOnly":true},
+                            {"name":"work","mountPath":"/tmp"}])"));
 }
 
 TEST(RegistrationJob, PvcSourceMountsTheClaimReadOnly) {
   auto model = make_model("pvc://training-output/run-7/model.onnx");
   const json job = desired_registration_job(model, make_settings());
   const auto& pod = job["spec"]["template"]["spec"];
-  EXPECT_EQ(pod["volumes"], json::parse(R"([{"name":"source","persistentVolumeClaim":
-                               {"claimName":"training-output","readOnly":true}}])"));
+  EXPECT_EQ(pod["volumes"][0], json::parse(R"({"name":"source","persistentVolumeClaim":
+                               {"claimName":"training-output","readOnly":true}})"));
   const auto& args = pod["containers"][0]["args"];
   EXPECT_EQ(args[1], "--source");
   EXPECT_EQ(args[2], "file:///mnt/source/run-7/model.onnx");
