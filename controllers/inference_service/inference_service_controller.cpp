@@ -95,7 +95,7 @@ void set_cache_options_once(manager::Manager& mgr, const kube::ResourceRef& r,
   try {
     mgr.set_cache_options(r, std::move(options));
   } catch (const std::logic_error& e) {
-    spdlog::warn("inference-service controller: cache options for {} already set ({}); using them",
+    spdlog::info("inference-service controller: cache options for {} already set ({}); using them",
                  r.resource, e.what());
   }
 }
@@ -204,15 +204,15 @@ class Reconciler {
     return mgr_.informer(r).cache().get(ns, name);
   }
 
-  // The keys Secret: from the cache, else from the API (a Secret created a
-  // moment ago may not be cached yet; regenerating its keys would be wrong).
+  // The keys Secret, read from the API: the operator caches Secrets as
+  // metadata only (their data never sits in its memory), and a Secret created
+  // a moment ago may not be cached yet; regenerating its keys would be wrong.
   json observed_keys_secret(manager::ReconcileContext& ctx, const api::InferenceService& s) {
     if (!api::effective_auth_enabled(s.spec) || (s.spec.auth && s.spec.auth->keys_secret_ref)) {
       return nullptr;
     }
     const std::string ns = api::meta_namespace(s.metadata);
     const std::string name = isvc::keys_secret_name(api::meta_name(s.metadata));
-    if (auto o = cached(res::secrets(), ns, name)) return *o;
     try {
       return ctx.client().get(res::secrets(), ns, name);
     } catch (const kube::NotFoundError&) {
@@ -333,7 +333,11 @@ void add_inference_service_controller(manager::Manager& mgr,
   metadata.metadata_only = true;
   manager::CacheOptions config_maps;  // the users' script ConfigMaps too, as hashes
   config_maps.transform = hash_config_map;
-  set_cache_options_once(mgr, res::secrets(), ours);
+  // Secrets: kiln-operator caches them as metadata only (operator/app/main.cpp);
+  // the keys are read from the API when needed.
+  manager::CacheOptions secrets = ours;
+  secrets.metadata_only = true;
+  set_cache_options_once(mgr, res::secrets(), secrets);
   set_cache_options_once(mgr, res::config_maps(), config_maps);
   set_cache_options_once(mgr, res::deployments(), workloads);
   set_cache_options_once(mgr, res::daemon_sets(), workloads);

@@ -24,7 +24,7 @@ struct Inputs {
   const std::optional<api::Environment>& environment;
   // config_map_content_hash() of the user's source ConfigMap; nullopt when absent.
   const std::optional<std::string>& script_config_map_hash;
-  const nlohmann::json& keys_secret;        // the keys Secret as it exists, or null
+  const nlohmann::json& keys_secret;  // the keys Secret as it exists, or null
   const FreshKeys& fresh_keys;
   const ServingOptions& options;
 };
