@@ -1,54 +1,78 @@
 #include "reconcilers/environment/build_failure.hpp"
 
-#include <array>
-#include <regex>
+#include <initializer_list>
+#include <string_view>
 
 namespace kiln::reconcilers::environment {
 namespace {
 
-struct Rule {
-  const char* pattern;  // ECMAScript, searched in the log tail
-  const char* reason;
-  const char* advice;
-};
+// Plain substring matching (no std::regex: GCC 12's <regex> trips
+// -Wmaybe-uninitialized under the sanitizers).
+bool has(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
-// First match wins: the most specific messages first.
-constexpr std::array kRules = {
-    Rule{
-        R"(kiln: .*ships for CPython|kiln: this base image has glibc|kiln: this base image has no GNU C)",
-        "UnsupportedBaseImage",
-        "the base image's Python or C library is outside what kiln-serve supports (see the log)"},
-    Rule{
-        R"(kiln: the base image has no python3|kiln: .*cannot create a virtual environment|kiln: condaDependencies need conda)",
-        "BaseImageLacksPython", "the base image lacks what the environment needs (see the log)"},
-    Rule{R"(No matching distribution found for ([^\s]+))", "PackageNotFound",
-         "a pip package does not exist in the package index, or not in that version: fix "
-         "python.pip / condaDependencies.pip, or the index (pipIndexUrl)"},
-    Rule{R"(PackagesNotFoundError|ResolvePackageNotFound)", "PackageNotFound",
-         "a conda package is not in the configured channels: fix condaDependencies"},
-    Rule{R"(error checking push permissions|pushing image.*(UNAUTHORIZED|DENIED|401|403))",
-         "RegistryAuthRefused",
-         "the registry refused the push credentials: check the operator's push Secret"},
-    Rule{R"(retrieving image.*(MANIFEST_UNKNOWN|NAME_UNKNOWN|not found|404)|manifest unknown)",
-         "BaseImageNotFound",
-         "the base image does not exist (or is not visible with these credentials): check "
-         "baseImage and baseImageRegistry"},
-    Rule{R"(retrieving image.*(UNAUTHORIZED|DENIED|401|403))", "BaseImagePullRefused",
-         "the base image's registry refused the pull: check baseImageRegistry.secretRef"},
-};
+bool has_any(const std::string& text, std::initializer_list<std::string_view> needles) {
+  for (auto n : needles) {
+    if (has(text, n)) return true;
+  }
+  return false;
+}
+
+// The line that contains `needle`, from it to the line's end.
+std::string rest_of_line(const std::string& text, std::string_view needle) {
+  auto at = text.find(needle);
+  if (at == std::string::npos) return "";
+  at += needle.size();
+  auto end = text.find_first_of(" \t\r\n", at);
+  return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+bool refused(const std::string& text) {
+  return has_any(text, {"UNAUTHORIZED", "DENIED", "401", "403"});
+}
 
 }  // namespace
 
 BuildFailure classify_build_failure(const std::string& job_reason, const std::string& log_tail) {
-  for (const auto& rule : kRules) {
-    std::smatch match;
-    if (std::regex_search(log_tail, match, std::regex(rule.pattern))) {
-      std::string message = rule.advice;
-      if (std::string(rule.reason) == "PackageNotFound" && match.size() > 1 && match[1].matched) {
-        message = "pip package " + match[1].str() + ": " + message;
-      }
-      return {rule.reason, message};
-    }
+  // The most specific messages first.
+  if (has_any(log_tail, {"ships for CPython", "kiln: this base image has glibc",
+                         "kiln: this base image has no GNU C"})) {
+    return {"UnsupportedBaseImage",
+            "the base image's Python or C library is outside what kiln-serve supports (see the "
+            "log)"};
+  }
+  if (has_any(log_tail,
+              {"kiln: the base image has no python3", "cannot create a virtual environment",
+               "kiln: condaDependencies need conda"})) {
+    return {"BaseImageLacksPython",
+            "the base image lacks what the environment needs (see the log)"};
+  }
+  if (has(log_tail, "No matching distribution found for ")) {
+    return {"PackageNotFound",
+            "pip package " + rest_of_line(log_tail, "No matching distribution found for ") +
+                ": not in the package index, or not in that version: fix python.pip / "
+                "condaDependencies.pip, or the index (pipIndexUrl)"};
+  }
+  if (has_any(log_tail, {"PackagesNotFoundError", "ResolvePackageNotFound"})) {
+    return {"PackageNotFound",
+            "a conda package is not in the configured channels: fix condaDependencies"};
+  }
+  if (has(log_tail, "error checking push permissions") ||
+      (has(log_tail, "pushing image") && refused(log_tail))) {
+    return {"RegistryAuthRefused",
+            "the registry refused the push credentials: check the operator's push Secret"};
+  }
+  if (has(log_tail, "manifest unknown") ||
+      (has(log_tail, "retrieving image") &&
+       has_any(log_tail, {"MANIFEST_UNKNOWN", "NAME_UNKNOWN", "not found", "404"}))) {
+    return {"BaseImageNotFound",
+            "the base image does not exist (or is not visible with these credentials): check "
+            "baseImage and baseImageRegistry"};
+  }
+  if (has(log_tail, "retrieving image") && refused(log_tail)) {
+    return {"BaseImagePullRefused",
+            "the base image's registry refused the pull: check baseImageRegistry.secretRef"};
   }
   if (job_reason == "DeadlineExceeded") {
     return {"BuildTimedOut",
