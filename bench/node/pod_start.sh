@@ -47,7 +47,7 @@ k apply -f - >/dev/null <<JOB
    "containers": [{"name": "kaniko", "image": "$KILN_IMAGE_KANIKO",
      "args": ["--dockerfile=/workspace/Dockerfile", "--context=dir:///workspace",
               "--build-arg=BASE=$KILN_IMAGE_DEBIAN", "--destination=$KILN_REGISTRY/bench/answer:1",
-              "--insecure", "--insecure-pull"],
+              "--insecure", "--insecure-pull", "--snapshot-mode=redo"],
      "volumeMounts": [{"name": "context", "mountPath": "/workspace"}]}],
    "volumes": [{"name": "context", "configMap": {"name": "context"}}]}}}}
 JOB

@@ -40,7 +40,7 @@ data:
       {"args",
        {"--dockerfile=/workspace/Dockerfile", "--context=dir:///workspace",
         "--build-arg=BASE=" + debian_image(), "--destination=" + repository + ":1", "--insecure",
-        "--insecure-pull", "--digest-file=/dev/termination-log"}},
+        "--insecure-pull", "--snapshot-mode=redo", "--digest-file=/dev/termination-log"}},
       {"volumeMounts", {{{"name", "workspace"}, {"mountPath", "/workspace"}}}}};
   nlohmann::json spec =
       on_real_node({{"restartPolicy", "Never"},
@@ -55,7 +55,7 @@ data:
                         {"spec", {{"backoffLimit", 0}, {"template", {{"spec", spec}}}}}};
   apply(job.dump());
   const auto started = std::chrono::steady_clock::now();
-  auto r = kubectl({"wait", "--for=condition=Complete", "job/build", "--timeout=300s"});
+  auto r = kubectl({"wait", "--for=condition=Complete", "job/build", "--timeout=480s"});
   ASSERT_EQ(r.exit_code, 0) << r.output << describe("job/build")
                             << kubectl({"logs", "job/build", "--all-containers"}).output;
   const auto seconds =
