@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "controllers/environment/add_environment_controller.hpp"
 #include "controllers/inference_service/inference_service_controller.hpp"
 #include "controllers/model/model_controller.hpp"
 #include "crds/kinds.hpp"
@@ -117,15 +118,33 @@ int run(const app::OperatorOptions& options) {
     spdlog::info("metrics on {}:{}", options.metrics_address->host, metrics_server->port());
   }
 
-  auto tagger = std::make_shared<controllers::model::OciManifestTagger>(
+  // Kiln's registry with the push credentials: model tags and Environment builds.
+  const auto registry =
       controllers::model::registry_options(options.registry, options.registry_plain_http,
-                                           model.registry_credentials, options.registry_ca));
+                                           model.registry_credentials, options.registry_ca);
+  auto tagger = std::make_shared<controllers::model::OciManifestTagger>(registry);
   auto enabled = [&](const std::string& name) {
     return options.controllers.empty() ||
            std::find(options.controllers.begin(), options.controllers.end(), name) !=
                options.controllers.end();
   };
   if (enabled("model")) controllers::model::add_model_controller(mgr, std::move(model), tagger);
+
+  controllers::environment::EnvironmentControllerOptions environment;
+  environment.registry = registry;
+  environment.job.namespace_ = options.system_namespace;
+  if (auto slash = options.registry_secret.find('/'); slash != std::string::npos) {
+    environment.job.push_secret = options.registry_secret.substr(slash + 1);
+  }
+  environment.job.insecure_registry = options.registry_plain_http;
+  if (!options.builder_image.empty()) environment.job.builder_image = options.builder_image;
+  if (!options.runtime_image.empty()) environment.render.default_base_image = options.runtime_image;
+  if (!options.pip_index_url.empty()) environment.render.pip_index_url = options.pip_index_url;
+  environment.base_ca_file = options.registry_ca;
+  if (enabled("environment")) {
+    controllers::environment::add_environment_controller(
+        mgr, client, std::move(environment), options.environment_workers.value_or(options.workers));
+  }
 
   controllers::InferenceServiceControllerOptions isvc;
   isvc.workers = options.inference_service_workers.value_or(options.workers);

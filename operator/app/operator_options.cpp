@@ -89,6 +89,14 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
                "kiln-scheduler");
   app.add_option("--cluster-domain", o.cluster_domain, "the cluster's DNS domain (scoringUri)")
       ->capture_default_str();
+  app.add_option("--environment-workers", o.environment_workers,
+                 "concurrent reconciles of the Environment controller (default: --workers)");
+  app.add_option("--builder-image", o.builder_image,
+                 "the image build Jobs run (default: the kaniko executor v1.24.0)");
+  app.add_option("--runtime-image", o.runtime_image,
+                 "Kiln's runtime image, the base of Environments that name none");
+  app.add_option("--pip-index-url", o.pip_index_url,
+                 "the Python package index builds use when an Environment names none");
 
   try {
     app.parse(argc, argv);

@@ -47,7 +47,7 @@ struct OperatorOptions {
   std::string fetch_image;
 
   // Which controllers run (kube-controller-manager's --controllers): "model",
-  // "inferenceservice"; empty: all.
+  // "environment", "inferenceservice"; empty: all.
   std::vector<std::string> controllers;
 
   // InferenceServices (controllers/inference_service).
@@ -57,6 +57,12 @@ struct OperatorOptions {
   std::string model_delivery = "image-volume";
   bool scheduler_extender = false;  // Kiln's scheduler extender is installed
   std::string cluster_domain = "cluster.local";
+
+  // Environment builds (controllers/environment).
+  std::optional<int> environment_workers;  // overrides `workers`
+  std::string builder_image;               // empty: the build Job's default (kaniko)
+  std::string runtime_image;               // empty: the renderer's default runtime image
+  std::string pip_index_url;               // empty: PyPI (or the Environment's own index)
 };
 
 struct ParseOutcome {
