@@ -81,7 +81,7 @@ class LeaderElector {
   LeaseStore::Timeout time_left(Clock::time_point deadline) const;
   void observe(const std::optional<LeaderElectionRecord>& record, Clock::time_point now);
   void set_leading(bool leading);
-  Clock::duration jittered_retry_period();
+  Clock::duration jittered_retry_period_locked();  // mutex_ held (random_)
   // How long a candidate waits before its next attempt.
   Clock::duration candidate_wait();
 
