@@ -167,7 +167,7 @@ bool LeaderElector::release() {
   return true;
 }
 
-Clock::duration LeaderElector::jittered_retry_period() {
+Clock::duration LeaderElector::jittered_retry_period_locked() {
   if (config_.jitter_factor <= 0) return config_.retry_period;
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const double factor = 1.0 + unit(random_) * config_.jitter_factor;
@@ -176,16 +176,21 @@ Clock::duration LeaderElector::jittered_retry_period() {
 }
 
 Clock::duration LeaderElector::candidate_wait() {
-  const auto wait = jittered_retry_period();
   std::lock_guard guard(mutex_);
-  if (!observed_.record || observed_.record->holder_identity.empty()) return wait;
-  // Look again the moment the observed Lease expires, rather than up to a
-  // jittered retry period later: a dead leader is replaced sooner.
+  if (!observed_.record || observed_.record->holder_identity.empty()) {
+    return jittered_retry_period_locked();
+  }
+  // A live holder: look every retry_period, unjittered (the holder renews as
+  // often, so each look is likely to see a fresh renewal and the expiry
+  // clock starts close to the holder's last write), and again the moment
+  // the Lease expires: a dead leader is replaced 15-17 s after its last
+  // renewal. Jitter, which keeps candidates from racing, matters only once
+  // the Lease is free or expired.
   const auto expiry =
       observed_.observed_at + std::chrono::seconds(observed_.record->lease_duration_seconds);
   const auto until_expiry = expiry - clock_->now();
-  if (until_expiry <= Clock::duration::zero()) return wait;
-  return std::min(wait, until_expiry);
+  if (until_expiry <= Clock::duration::zero()) return jittered_retry_period_locked();
+  return std::min(config_.retry_period, until_expiry);
 }
 
 LeaderElector::Outcome LeaderElector::run(std::stop_token stop) {

@@ -22,8 +22,10 @@ struct LeaderElectionConfig {
   std::chrono::seconds lease_duration{15};
   Clock::duration renew_deadline = std::chrono::seconds(10);
   Clock::duration retry_period = std::chrono::seconds(2);
-  // Acquire attempts wait retry_period * (1 + rand[0, jitter_factor)), so that
-  // candidates started together do not hit the API in lockstep.
+  // Acquire attempts on a free or expired Lease wait
+  // retry_period * (1 + rand[0, jitter_factor)), so that candidates started
+  // together do not hit the API in lockstep; while a live holder renews, a
+  // candidate looks every retry_period and again the moment the Lease expires.
   double jitter_factor = 1.2;
   // On a graceful stop, hand the Lease over at once instead of letting it expire.
   bool release_on_cancel = true;
@@ -81,7 +83,7 @@ class LeaderElector {
   LeaseStore::Timeout time_left(Clock::time_point deadline) const;
   void observe(const std::optional<LeaderElectionRecord>& record, Clock::time_point now);
   void set_leading(bool leading);
-  Clock::duration jittered_retry_period();
+  Clock::duration jittered_retry_period_locked();  // mutex_ held (random_)
   // How long a candidate waits before its next attempt.
   Clock::duration candidate_wait();
 
