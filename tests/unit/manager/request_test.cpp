@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "operator/manager/cache_options.hpp"
 #include "operator/manager/reconcile_logger.hpp"
 #include "operator/manager/served_resources.hpp"
@@ -23,12 +21,26 @@ TEST(Request, KeyRoundTripsForNamespacedAndClusterScoped) {
   EXPECT_LT((Request{"a", "z"}), (Request{"b", "a"}));
 }
 
+// 8-4-4-4-12 lower-case hex digits, version 4, variant 10xx. Checked by hand:
+// GCC 12's <regex> fails the ASan build with a false maybe-uninitialized.
+bool is_uuid_v4(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    const char c = s[i];
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
+}
+
 TEST(ReconcileId, IsAFreshUuidV4EachTime) {
-  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  EXPECT_FALSE(is_uuid_v4("0123456789"));
+  EXPECT_FALSE(is_uuid_v4("01234567-89ab-3def-8123-456789abcdef"));  // version 3
+  EXPECT_TRUE(is_uuid_v4("01234567-89ab-4def-8123-456789abcdef"));
   auto a = new_reconcile_id();
   auto b = new_reconcile_id();
-  EXPECT_TRUE(std::regex_match(a, uuid)) << a;
-  EXPECT_TRUE(std::regex_match(b, uuid)) << b;
+  EXPECT_TRUE(is_uuid_v4(a)) << a;
+  EXPECT_TRUE(is_uuid_v4(b)) << b;
   EXPECT_NE(a, b);
   ReconcileLogger log("widget", "ns/w", a);
   EXPECT_EQ(log.fields(), "controller=widget object=ns/w reconcileID=" + a);
