@@ -45,6 +45,14 @@ std::optional<BuildPhase> parse_build_phase(std::string_view text) {
   return std::nullopt;
 }
 
+void read_build_phase(const json& j, std::optional<BuildPhase>& out) {
+  std::optional<std::string> phase;
+  read_optional(j, "phase", phase);
+  if (!phase) return;
+  out = parse_build_phase(*phase);
+  if (!out) throw DecodeError("phase: unknown phase " + *phase);
+}
+
 void to_json(json& j, const RegistryCredentials& v) {
   j = json{{"secretRef", v.secret_ref}};
   write_optional(j, "address", v.address);
@@ -145,19 +153,12 @@ void to_json(json& j, const EnvironmentStatus& v) {
 void from_json(const json& j, EnvironmentStatus& v) {
   expect_object(j, "status");
   read_optional(j, "observedGeneration", v.observed_generation);
-  std::optional<std::string> phase;
-  read_optional(j, "phase", phase);
-  if (phase) {
-    v.phase = parse_build_phase(*phase);
-    if (!v.phase) throw DecodeError("phase: unknown phase " + *phase);
-  }
+  read_build_phase(j, v.phase);
   read_optional(j, "image", v.image);
   read_optional(j, "tag", v.tag);
   read_optional(j, "buildJob", v.build_job);
   read_optional(j, "buildLogTail", v.build_log_tail);
-  if (j.is_object() && j.contains("conditions") && j["conditions"].is_array()) {
-    v.conditions = j["conditions"];
-  }
+  read_conditions(j, v.conditions);
 }
 
 void to_json(json& j, const Environment& v) {

@@ -63,6 +63,8 @@ struct EnvironmentSpec {
 enum class BuildPhase { pending, building, ready, failed };
 std::string_view to_string(BuildPhase phase);
 std::optional<BuildPhase> parse_build_phase(std::string_view text);
+// status.phase of a build (Environment, ModelPackage); throws DecodeError on an unknown phase.
+void read_build_phase(const nlohmann::json& j, std::optional<BuildPhase>& out);
 
 struct EnvironmentStatus {
   std::optional<std::int64_t> observed_generation;

@@ -205,9 +205,7 @@ void from_json(const json& j, InferenceServiceStatus& v) {
   read_optional(j, "primaryKeyRotatedAt", v.primary_key_rotated_at);
   read_optional(j, "secondaryKeyRotatedAt", v.secondary_key_rotated_at);
   read_field(j, "modelVersions", v.model_versions);
-  if (j.is_object() && j.contains("conditions") && j["conditions"].is_array()) {
-    v.conditions = j["conditions"];
-  }
+  read_conditions(j, v.conditions);
 }
 
 void to_json(json& j, const InferenceService& v) {

@@ -64,4 +64,11 @@ void write_nonempty(nlohmann::json& j, const std::string& key, const T& value) {
 // Throws DecodeError unless `j` is an object (or null, meaning empty).
 void expect_object(const nlohmann::json& j, const char* what);
 
+// status.conditions as the API server stores them; anything but an array is ignored.
+inline void read_conditions(const nlohmann::json& j, nlohmann::json& out) {
+  if (j.is_object() && j.contains("conditions") && j["conditions"].is_array()) {
+    out = j["conditions"];
+  }
+}
+
 }  // namespace kiln::api

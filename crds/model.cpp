@@ -85,9 +85,7 @@ void from_json(const json& j, ModelStatus& v) {
   read_optional(j, "sizeBytes", v.size_bytes);
   read_optional(j, "registrationJob", v.registration_job);
   read_field(j, "versions", v.versions);
-  if (j.is_object() && j.contains("conditions") && j["conditions"].is_array()) {
-    v.conditions = j["conditions"];
-  }
+  read_conditions(j, v.conditions);
 }
 
 void to_json(json& j, const Model& v) {

@@ -70,18 +70,11 @@ void to_json(json& j, const ModelPackageStatus& v) {
 void from_json(const json& j, ModelPackageStatus& v) {
   expect_object(j, "status");
   read_optional(j, "observedGeneration", v.observed_generation);
-  std::optional<std::string> phase;
-  read_optional(j, "phase", phase);
-  if (phase) {
-    v.phase = parse_build_phase(*phase);
-    if (!v.phase) throw DecodeError("phase: unknown phase " + *phase);
-  }
+  read_build_phase(j, v.phase);
   read_optional(j, "image", v.image);
   read_optional(j, "contextUri", v.context_uri);
   read_field(j, "modelVersions", v.model_versions);
-  if (j.is_object() && j.contains("conditions") && j["conditions"].is_array()) {
-    v.conditions = j["conditions"];
-  }
+  read_conditions(j, v.conditions);
 }
 
 void to_json(json& j, const ModelPackage& v) {
