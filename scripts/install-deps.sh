@@ -19,6 +19,8 @@ debian_packages=(
   openssl curl procps psmisc iproute2
   # the embedded Python's packages and the virtualenv that adds PyPI ones
   python3-venv python3-pip
+  # scripts/gen-api-reference.py reads the CRDs
+  python3-yaml
   # registry checks and load generation
   docker-registry wrk
   # the test cluster's real node (tests/cluster/real_node.sh): container

@@ -97,6 +97,8 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
                  "Kiln's runtime image, the base of Environments that name none");
   app.add_option("--pip-index-url", o.pip_index_url,
                  "the Python package index builds use when an Environment names none");
+  app.add_option("--serve-wheels-image", o.serve_wheels_image,
+                 "the image with kiln-serve's wheels that Environment builds install");
 
   try {
     app.parse(argc, argv);

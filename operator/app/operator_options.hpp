@@ -63,6 +63,7 @@ struct OperatorOptions {
   std::string builder_image;               // empty: the build Job's default (kaniko)
   std::string runtime_image;               // empty: the renderer's default runtime image
   std::string pip_index_url;               // empty: PyPI (or the Environment's own index)
+  std::string serve_wheels_image;          // empty: the renderer's default kiln-serve wheels image
 };
 
 struct ParseOutcome {

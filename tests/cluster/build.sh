@@ -146,6 +146,13 @@ build_versitygw() {
   mv "$tmp" "$dir"
 }
 
+# helm: the chart tests' client (charts/kiln), with its version stamped in.
+build_helm() {
+  local pkg=helm.sh/helm/v3/internal/version tmp
+  tmp=$(CGO_ENABLED=0 go_build helm "$dir" "-X $pkg.version=$1 -X $pkg.gitTreeState=clean" helm.sh/helm/v3/cmd/helm)
+  mv "$tmp" "$dir"
+}
+
 ensure kubernetes k8s.io/kubernetes
 k8s=$dir
 ensure etcd go.etcd.io/etcd/server/v3
@@ -154,6 +161,8 @@ ensure kwok sigs.k8s.io/kwok
 kwok=$dir
 ensure versitygw github.com/versity/versitygw
 versitygw=$dir
+ensure helm helm.sh/helm/v3
+helm=$dir
 if $real_node; then
   ensure node k8s.io/kubernetes
   node=$dir
@@ -172,6 +181,7 @@ ETCD=$etcd/bin/etcd
 KWOK=$kwok/bin/kwok
 KWOK_STAGES=$kwok/stages.yaml
 VERSITYGW=$versitygw/bin/versitygw
+HELM=$helm/bin/helm
 OUT
 if $real_node; then
   cat <<OUT
