@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <exception>
 
+#include "operator/kube/api_error.hpp"
 #include "operator/kube/call_scope.hpp"
+#include "operator/kube/forbidden.hpp"
 
 namespace kiln::manager {
 namespace {
@@ -31,6 +33,10 @@ Controller::Controller(ControllerSpec spec, kube::Informer& primary_informer, Re
                               "Reconciles whose object was gone from the cache (deleted)",
                               {"controller"})
                      .with({spec_.name})),
+      forbidden_(metrics.counter("kiln_api_forbidden_total",
+                                 "API requests of reconciles refused by RBAC (403), by the verb "
+                                 "and resource the operator's role lacks",
+                                 {"controller", "verb", "resource"})),
       queue_(queue_options(spec_.name, metrics)),
       pool_(
           queue_,
@@ -72,10 +78,39 @@ runtime::ReconcileResult Controller::reconcile_key(const std::string& key, std::
   kube::CallScope calls(stop);
   try {
     return reconcile_(ctx.request(), ctx);
+  } catch (const kube::ForbiddenError& e) {
+    report_forbidden(ctx, e.status().message.empty() ? e.what() : e.status().message);
+    return runtime::ReconcileResult::error(std::string("forbidden: ") + e.what() +
+                                           " (reconcileID=" + ctx.reconcile_id() + ")");
   } catch (const std::exception& e) {
     ctx.log().error("reconcile failed: {}", e.what());
     return runtime::ReconcileResult::error(std::string("reconcile threw: ") + e.what() +
                                            " (reconcileID=" + ctx.reconcile_id() + ")");
+  }
+}
+
+void Controller::report_forbidden(ReconcileContext& ctx, const std::string& message) {
+  const auto missing = kube::parse_forbidden_message(message);
+  if (!missing) {
+    forbidden_.with({spec_.name, "", ""}).inc();
+    ctx.log().error("reconcile failed: the API server refused a request (403): {}", message);
+    return;
+  }
+  const std::string resource =
+      missing->resource + (missing->group.empty() ? "" : "." + missing->group);
+  forbidden_.with({spec_.name, missing->verb, resource}).inc();
+  const std::string text = "missing permission: " + missing->user + " may not " +
+                           missing->describe() + "; add verb \"" + missing->verb +
+                           "\" on \"" + missing->resource + "\" (apiGroup \"" + missing->group +
+                           "\") to kiln-operator's role";
+  ctx.log().error("reconcile failed: {}", text);
+  // The Event itself may be refused too; the log line and the counter stand.
+  try {
+    if (auto object = ctx.object()) {
+      ctx.events().record(*object, kube::EventType::kWarning, "Forbidden", "Reconcile", text);
+    }
+  } catch (const std::exception& e) {
+    ctx.log().warn("cannot record the Forbidden event: {}", e.what());
   }
 }
 

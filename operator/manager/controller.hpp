@@ -69,12 +69,18 @@ class Controller {
   void count_not_found() { not_found_.inc(); }
 
  private:
+  // A 403 that escaped the reconcile: logged with the verb and resource the
+  // operator's RBAC lacks, counted (kiln_api_forbidden_total), and recorded
+  // as a Warning Event on the object.
+  void report_forbidden(ReconcileContext& ctx, const std::string& message);
+
   ControllerSpec spec_;
   kube::Informer& primary_informer_;
   Reconciler reconcile_;
   std::shared_ptr<kube::RestClient> client_;
   kube::EventRecorder events_;
   runtime::Counter& not_found_;
+  runtime::CounterFamily& forbidden_;
   runtime::WorkQueue queue_;
   runtime::WorkerPool pool_;
   std::vector<kube::Informer*> informers_;

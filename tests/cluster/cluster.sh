@@ -172,6 +172,7 @@ export KUBECTL='$KUBECTL'
 export APISERVER_URL='$APISERVER_URL'
 export ETCD_URL='$ETCD_URL'
 export KUBE_APISERVER='$KUBE_APISERVER'
+export HELM='$HELM'
 EOF
 
   log "creating KWOK nodes"

@@ -71,10 +71,10 @@ seccompProfile:
 {{- end -}}
 
 {{- define "kiln.pullSecrets" -}}
-{{- with .Values.image.pullSecrets }}
+{{- with .Values.image.pullSecrets -}}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . }}
 {{- end }}
-{{- end }}
+{{- end -}}
 {{- end -}}

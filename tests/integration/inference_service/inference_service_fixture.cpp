@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <sstream>
 
 namespace kiln::testing {
@@ -20,15 +21,24 @@ void InferenceServiceTest::TearDown() {
     operator_->signal(SIGTERM);
     auto code = operator_->wait_for_exit(20s);
     EXPECT_EQ(code, 0) << operator_->log();
+    if (std::getenv("KILN_TEST_OPERATOR_KUBECONFIG")) {
+      // The RBAC proof (tests/integration/chart): the chart's role was enough.
+      const auto log = operator_->log();
+      EXPECT_EQ(log.find("API error 403"), std::string::npos) << log;
+      EXPECT_EQ(log.find("orbidden"), std::string::npos) << log;
+    }
   }
   KilnCrdTest::TearDown();
 }
 
 void InferenceServiceTest::start_operator(const std::vector<std::string>& extra) {
   metrics_port_ = free_port();
+  // KILN_TEST_OPERATOR_KUBECONFIG: a token of the chart's ServiceAccount
+  // instead of the admin's credentials (tests/integration/chart).
+  const char* as_chart = std::getenv("KILN_TEST_OPERATOR_KUBECONFIG");
   std::vector<std::string> argv = {KILN_OPERATOR,
                                    "--kubeconfig",
-                                   cluster().var("KUBECONFIG"),
+                                   as_chart ? as_chart : cluster().var("KUBECONFIG"),
                                    "--namespace",
                                    ns(),
                                    "--no-leader-elect",
