@@ -12,12 +12,12 @@
 namespace kiln::kube {
 
 struct MissingPermission {
-  std::string user;       // system:serviceaccount:kiln-system:kiln-operator
-  std::string verb;       // patch
-  std::string resource;   // horizontalpodautoscalers (or pods/log)
-  std::string group;      // autoscaling; empty for the core group
-  std::string namespace_; // empty: the cluster scope
-  std::string name;       // the object's name when the message gives one
+  std::string user;        // system:serviceaccount:kiln-system:kiln-operator
+  std::string verb;        // patch
+  std::string resource;    // horizontalpodautoscalers (or pods/log)
+  std::string group;       // autoscaling; empty for the core group
+  std::string namespace_;  // empty: the cluster scope
+  std::string name;        // the object's name when the message gives one
 
   // "patch horizontalpodautoscalers.autoscaling in namespace prod"
   std::string describe() const;

@@ -100,8 +100,8 @@ void Controller::report_forbidden(ReconcileContext& ctx, const std::string& mess
       missing->resource + (missing->group.empty() ? "" : "." + missing->group);
   forbidden_.with({spec_.name, missing->verb, resource}).inc();
   const std::string text = "missing permission: " + missing->user + " may not " +
-                           missing->describe() + "; add verb \"" + missing->verb +
-                           "\" on \"" + missing->resource + "\" (apiGroup \"" + missing->group +
+                           missing->describe() + "; add verb \"" + missing->verb + "\" on \"" +
+                           missing->resource + "\" (apiGroup \"" + missing->group +
                            "\") to kiln-operator's role";
   ctx.log().error("reconcile failed: {}", text);
   // The Event itself may be refused too; the log line and the counter stand.

@@ -61,12 +61,14 @@ TEST_F(ChartTest, InstallUpgradeAndUninstallLeaveNothingBehind) {
   // Every object of the release exists (kubectl get of the whole manifest).
   auto manifest = helm({"get", "manifest", release()});
   ASSERT_EQ(manifest.exit_code, 0) << manifest.output;
-  auto got = kubectl({"get", "-f", "-", "-o", "name"}, manifest.output);
+  // (no -n: the objects name their namespaces, kube-system included)
+  auto got = run_command({cluster().var("KUBECTL"), "--kubeconfig", cluster().var("KUBECONFIG"),
+                          "get", "-f", "-", "-o", "name"},
+                         manifest.output);
   ASSERT_EQ(got.exit_code, 0) << got.output;
-  for (const char* expected :
-       {"deployment.apps/", "clusterrole.rbac.authorization.k8s.io/",
-        "role.rbac.authorization.k8s.io/", "serviceaccount/", "service/",
-        "persistentvolumeclaim/", "secret/", "configmap/"}) {
+  for (const char* expected : {"deployment.apps/", "clusterrole.rbac.authorization.k8s.io/",
+                               "role.rbac.authorization.k8s.io/", "serviceaccount/", "service/",
+                               "persistentvolumeclaim/", "secret/", "configmap/"}) {
     EXPECT_NE(got.output.find(expected), std::string::npos) << expected << "\n" << got.output;
   }
   // The operator's and the scheduler's pods are admitted and become Ready.
@@ -95,26 +97,27 @@ TEST_F(ChartTest, InstallUpgradeAndUninstallLeaveNothingBehind) {
 
   // Upgrade with changed values: one operator replica, debug logs, no
   // second scheduler (its objects go, cluster-scoped ones included).
-  std::vector<std::string> upgrade = {"upgrade", release(), chart_dir(), "--reuse-values",
-                                      "--set",   "operator.replicas=1",
-                                      "--set",   "operator.logLevel=debug",
-                                      "--set",   "scheduler.enabled=false"};
+  std::vector<std::string> upgrade = {"upgrade",   release(),
+                                      chart_dir(), "--reuse-values",
+                                      "--set",     "operator.replicas=1",
+                                      "--set",     "operator.logLevel=debug",
+                                      "--set",     "scheduler.enabled=false"};
   r = helm(upgrade);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   op = get_json({"deployment", release() + "-kiln-operator"});
   EXPECT_EQ(op["spec"]["replicas"], 1);
-  EXPECT_NE(op["spec"]["template"]["spec"]["containers"][0]["args"].dump().find(
-                "--log-level=debug"),
-            std::string::npos);
-  EXPECT_EQ(op["spec"]["template"]["spec"]["containers"][0]["args"].dump().find(
-                "--scheduler-extender"),
-            std::string::npos);
+  EXPECT_NE(
+      op["spec"]["template"]["spec"]["containers"][0]["args"].dump().find("--log-level=debug"),
+      std::string::npos);
+  EXPECT_EQ(
+      op["spec"]["template"]["spec"]["containers"][0]["args"].dump().find("--scheduler-extender"),
+      std::string::npos);
   EXPECT_NE(kubectl({"get", "deployment", release() + "-kiln-scheduler"}).exit_code, 0);
   auto scheduler_roles = kubectl({"get", "clusterrolebindings", "-o", "name", "-l",
                                   "app.kubernetes.io/instance=" + release()});
   EXPECT_EQ(scheduler_roles.output.find("scheduler"), std::string::npos) << scheduler_roles.output;
-  auto rollout = kubectl({"rollout", "status", "deployment/" + release() + "-kiln-operator",
-                          "--timeout=90s"});
+  auto rollout =
+      kubectl({"rollout", "status", "deployment/" + release() + "-kiln-operator", "--timeout=90s"});
   EXPECT_EQ(rollout.exit_code, 0) << rollout.output;
   auto history = helm({"history", release(), "-o", "json"});
   EXPECT_EQ(json::parse(history.output).size(), 2u) << history.output;
@@ -127,14 +130,14 @@ TEST_F(ChartTest, InstallUpgradeAndUninstallLeaveNothingBehind) {
   auto left = kubectl({"get", kNamespacedKinds, "-l", selector, "-o", "name"});
   EXPECT_EQ(left.exit_code, 0) << left.output;
   EXPECT_EQ(left.output, "persistentvolumeclaim/" + release() + "-kiln-registry\n");
-  auto cluster_left = kubectl({"get", "clusterroles,clusterrolebindings", "-l", selector, "-o",
-                               "name"});
+  auto cluster_left =
+      kubectl({"get", "clusterroles,clusterrolebindings", "-l", selector, "-o", "name"});
   EXPECT_EQ(cluster_left.output, "") << cluster_left.output;
-  auto kube_system = kubectl({"get", "rolebindings", "-n", "kube-system", "-l", selector, "-o",
-                              "name"});
+  auto kube_system =
+      kubectl({"get", "rolebindings", "-n", "kube-system", "-l", selector, "-o", "name"});
   EXPECT_EQ(kube_system.output, "") << kube_system.output;
-  auto releases = kubectl({"get", "secrets", "--field-selector", "type=helm.sh/release.v1",
-                           "-o", "name"});
+  auto releases =
+      kubectl({"get", "secrets", "--field-selector", "type=helm.sh/release.v1", "-o", "name"});
   EXPECT_EQ(releases.output, "") << releases.output;
   auto crds = kubectl({"get", "crd", "models.kiln.dev", "inferenceservices.kiln.dev"});
   EXPECT_EQ(crds.exit_code, 0) << "CRDs are kept, as Helm does: " << crds.output;
@@ -145,15 +148,16 @@ TEST_F(ChartTest, SchemaRejectsMalformedValuesNamingTheField) {
   const auto bad_type = write_file("bad-type.yaml", "operator:\n  replicas: two\n");
   auto r = helm({"install", release(), chart_dir(), "-f", bad_type});
   EXPECT_NE(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("values don't meet the specifications of the schema"),
-            std::string::npos)
+  EXPECT_NE(r.output.find("values don't meet the specifications of the schema"), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("at '/operator/replicas': got string, want integer"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at '/operator/replicas': got string, want integer"), std::string::npos)
+      << r.output;
 
   const auto typo = write_file("typo.yaml", "operater:\n  replicas: 1\n");
   r = helm({"install", release(), chart_dir(), "-f", typo});
   EXPECT_NE(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("additional properties 'operater' not allowed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("additional properties 'operater' not allowed"), std::string::npos)
+      << r.output;
 
   const auto bad_enum = write_file("bad-enum.yaml", "operator:\n  modelDelivery: rsync\n");
   r = helm({"install", release(), chart_dir(), "-f", bad_enum});
@@ -166,20 +170,25 @@ TEST_F(ChartTest, SchemaRejectsMalformedValuesNamingTheField) {
 }
 
 TEST_F(ChartTest, WatchingOneNamespaceGrantsRolesOnlyThere) {
-  const auto rendered = render({"--namespace", ns(), "--set", "operator.watchNamespaces={team-a}"});
+  const auto rendered = render({"--namespace", ns(), "--set", "operator.watchNamespaces={team-a}",
+                                "--show-only", "templates/operator-rbac.yaml"});
   EXPECT_EQ(rendered.find("kind: ClusterRole\n"), std::string::npos) << rendered;
   EXPECT_NE(rendered.find("namespace: team-a"), std::string::npos);
-  EXPECT_NE(rendered.find("--namespace=team-a"), std::string::npos);
-  const auto cluster_wide = render({"--namespace", ns()});
+  EXPECT_NE(render({"--namespace", ns(), "--set", "operator.watchNamespaces={team-a}"})
+                .find("--namespace=team-a"),
+            std::string::npos);
+  const auto cluster_wide =
+      render({"--namespace", ns(), "--show-only", "templates/operator-rbac.yaml"});
   EXPECT_NE(cluster_wide.find("kind: ClusterRole\n"), std::string::npos);
   EXPECT_EQ(cluster_wide.find("\"*\""), std::string::npos) << "no wildcards";
 }
 
 TEST_F(ChartTest, ServiceMonitorOnlyWhenThePrometheusOperatorIsInstalled) {
   EXPECT_EQ(render({"--namespace", ns()}).find("kind: ServiceMonitor"), std::string::npos);
-  EXPECT_NE(render({"--namespace", ns(), "--api-versions", "monitoring.coreos.com/v1/ServiceMonitor"})
-                .find("kind: ServiceMonitor"),
-            std::string::npos);
+  EXPECT_NE(
+      render({"--namespace", ns(), "--api-versions", "monitoring.coreos.com/v1/ServiceMonitor"})
+          .find("kind: ServiceMonitor"),
+      std::string::npos);
 }
 
 // The CRD upgrade step (Helm never upgrades crds/): a Model CRD with a new
@@ -208,16 +217,22 @@ TEST_F(ChartTest, CrdUpgradeStepServesANewField) {
   };
   auto r = env(dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  ASSERT_TRUE(eventually([&] { return kubectl({"explain", "model.spec.owner"}).exit_code == 0; },
-                         30s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return kubectl({"explain", "model.spec.owner"}).exit_code == 0;
+      },
+      30s));
   apply(R"({"apiVersion": "kiln.dev/v1alpha1", "kind": "Model", "metadata": {"name": "owned"},
            "spec": {"owner": "fraud-team", "source": {"uri": "https://models.example.com/m.pkl"}}})");
   EXPECT_EQ(get_json({"model", "owned"})["spec"].value("owner", ""), "fraud-team");
 
   r = env("");  // back to the chart's CRDs
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(eventually([&] { return kubectl({"explain", "model.spec.owner"}).exit_code != 0; },
-                         30s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return kubectl({"explain", "model.spec.owner"}).exit_code != 0;
+      },
+      30s));
 }
 
 }  // namespace

@@ -24,9 +24,9 @@ void write_service_account_kubeconfig(const Cluster& c, const std::string& ns,
     return r.output;
   };
   const auto token = kubectl({"-n", ns, "create", "token", name, "--duration=1h"});
-  const auto server = kubectl(
-      {"config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"});
-  const auto ca = kubectl({"config", "view", "--raw", "--minify", "-o",
+  const auto server = kubectl({"config", "view", "--raw", "--minify", "--flatten", "-o",
+                               "jsonpath={.clusters[0].cluster.server}"});
+  const auto ca = kubectl({"config", "view", "--raw", "--minify", "--flatten", "-o",
                            "jsonpath={.clusters[0].cluster.certificate-authority-data}"});
   auto trim = [](std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();

@@ -53,11 +53,11 @@ class MissingPermissionTest : public InferenceServiceTest {
     CURL* curl = curl_easy_init();
     const std::string url = "http://127.0.0.1:" + std::to_string(metrics_port_) + "/metrics";
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
-                     +[](char* data, size_t size, size_t n, void* out) {
-                       static_cast<std::string*>(out)->append(data, size * n);
-                       return size * n;
-                     });
+    curl_easy_setopt(
+        curl, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(data, size * n);
+          return size * n;
+        });
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 5L);
     curl_easy_perform(curl);
@@ -79,7 +79,7 @@ TEST_F(MissingPermissionTest, OperatorNamesTheVerbAndResourceItLacks) {
   bool removed = false;
   for (const auto& rule : full["rules"]) {
     if (rule["resources"] == json::array({"horizontalpodautoscalers"}) &&
-        rule["verbs"] == json::array({"patch", "delete"})) {
+        rule["verbs"] == json::array({"create", "patch", "delete"})) {
       removed = true;
       continue;
     }
@@ -89,18 +89,17 @@ TEST_F(MissingPermissionTest, OperatorNamesTheVerbAndResourceItLacks) {
   narrow["rules"] = rules;
   role_ = ns() + "-narrow";
   apply_role(narrow);
-  apply(json{{"apiVersion", "v1"},
-             {"kind", "ServiceAccount"},
-             {"metadata", {{"name", "kiln-operator"}}}}
+  apply(json{
+      {"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "kiln-operator"}}}}
             .dump());
-  apply(json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
-             {"kind", "ClusterRoleBinding"},
-             {"metadata", {{"name", role_}}},
-             {"roleRef",
-              {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", role_}}},
-             {"subjects", json::array({{{"kind", "ServiceAccount"},
-                                        {"name", "kiln-operator"},
-                                        {"namespace", ns()}}})}}
+  apply(json{
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "ClusterRoleBinding"},
+      {"metadata", {{"name", role_}}},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", role_}}},
+      {"subjects",
+       json::array({{{"kind", "ServiceAccount"}, {"name", "kiln-operator"}, {"namespace", ns()}}})}}
             .dump());
   const std::string kubeconfig = "/tmp/kiln-narrow-" + ns() + ".kubeconfig";
   write_service_account_kubeconfig(cluster(), ns(), "kiln-operator", kubeconfig);
@@ -109,11 +108,13 @@ TEST_F(MissingPermissionTest, OperatorNamesTheVerbAndResourceItLacks) {
   start_operator();
   ::unsetenv("KILN_TEST_OPERATOR_KUBECONFIG");
 
-  json spec = {{"models", json::array({{{"name", "diabetes"}}})},
-               {"environmentRef", {{"name", "sklearn"}}},
-               {"inferenceConfig", {{"source", {{"inline", "def init():\n    pass\n\ndef run(data):\n    return data\n"}}}}},
-               {"target", "cluster"},
-               {"autoscaling", {{"minReplicas", 1}, {"maxReplicas", 3}}}};
+  json spec = {
+      {"models", json::array({{{"name", "diabetes"}}})},
+      {"environmentRef", {{"name", "sklearn"}}},
+      {"inferenceConfig",
+       {{"source", {{"inline", "def init():\n    pass\n\ndef run(data):\n    return data\n"}}}}},
+      {"target", "cluster"},
+      {"autoscaling", {{"minReplicas", 1}, {"maxReplicas", 3}}}};
   apply_service("prod", spec);
 
   // The log says who may not do what, where, and which rule to add.
@@ -144,17 +145,20 @@ TEST_F(MissingPermissionTest, OperatorNamesTheVerbAndResourceItLacks) {
   EXPECT_TRUE(counted) << body;
 
   // A Warning Event on the InferenceService, for `kubectl describe`.
-  EXPECT_TRUE(eventually([&] {
-    auto events = get_json({"events.events.k8s.io"});
-    for (const auto& e : events.value("items", json::array())) {
-      if (e.value("reason", "") == "Forbidden" && e.value("type", "") == "Warning" &&
-          e["regarding"].value("name", "") == "prod" &&
-          e.value("note", "").find("horizontalpodautoscalers") != std::string::npos) {
-        return true;
-      }
-    }
-    return false;
-  }, 30s)) << get_json({"events.events.k8s.io"}).dump(2);
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto events = get_json({"events.events.k8s.io"});
+        for (const auto& e : events.value("items", json::array())) {
+          if (e.value("reason", "") == "Forbidden" && e.value("type", "") == "Warning" &&
+              e["regarding"].value("name", "") == "prod" &&
+              e.value("note", "").find("horizontalpodautoscalers") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      30s))
+      << get_json({"events.events.k8s.io"}).dump(2);
 
   // With the rule back, the service becomes Ready on its own.
   apply_role(full);
