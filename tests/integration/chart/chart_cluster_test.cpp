@@ -245,10 +245,12 @@ namespace {
 // registry installed and the scheduler on, it gets past flag parsing (exit 2
 // is a bad flag) and stops only for want of an in-cluster service account.
 TEST_F(ChartTest, OperatorAcceptsTheChartsArguments) {
-  std::vector<std::string> args = {"--namespace", ns(), "--show-only", "templates/operator.yaml",
-                                   "--set", "registry.caConfigMap=registry-ca",
-                                   "--set", "operator.watchNamespaces={team-a}",
-                                   "--set", "operator.pipIndexUrl=https://pypi.example.com/simple"};
+  std::vector<std::string> args = {
+      "--namespace", ns(),
+      "--show-only", "templates/operator.yaml",
+      "--set",       "registry.caConfigMap=registry-ca",
+      "--set",       "operator.watchNamespaces={team-a}",
+      "--set",       "operator.pipIndexUrl=https://pypi.example.com/simple"};
   for (const auto& v : installed_values(release())) args.push_back(v);
   json deployment;
   for (auto& doc : api::parse_yaml_documents(render(args))) {

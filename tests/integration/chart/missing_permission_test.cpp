@@ -165,5 +165,77 @@ TEST_F(MissingPermissionTest, OperatorNamesTheVerbAndResourceItLacks) {
   EXPECT_TRUE(wait_ready("prod", 120s)) << service("prod").dump(2) << operator_log();
 }
 
+// The other half of the proof: every controller (Model, Environment,
+// InferenceService) with leader election, as the chart runs them, on the
+// chart's ClusterRole and its system-namespace Role (here the test's
+// namespace stands for kiln-system): the Lease is taken, Models and
+// Environments get their status written, and nothing is refused.
+TEST_F(MissingPermissionTest, AllControllersWithLeaderElectionNeedNothingMore) {
+  auto r = run_command({helm_binary(cluster()), "template", "kiln",
+                        std::string(KILN_SOURCE_DIR) + "/charts/kiln", "--namespace", ns(),
+                        "--show-only", "templates/operator-rbac.yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  role_ = ns() + "-operator";
+  apply(json{
+      {"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "kiln-operator"}}}}
+            .dump());
+  for (auto doc : api::parse_yaml_documents(r.output)) {
+    const auto kind = doc.value("kind", "");
+    if (kind == "ClusterRole" || kind == "ClusterRoleBinding") {
+      doc["metadata"] = {{"name", role_}};  // not the RBAC proof's kiln-operator
+      if (kind == "ClusterRoleBinding") doc["roleRef"]["name"] = role_;
+    }
+    apply(doc.dump());
+  }
+  const std::string kubeconfig = "/tmp/kiln-all-" + ns() + ".kubeconfig";
+  write_service_account_kubeconfig(cluster(), ns(), "kiln-operator", kubeconfig);
+
+  // Push credentials in the "system" namespace, read at start and copied
+  // into the Model's namespace; a registry that refuses connections.
+  auto secret =
+      kubectl({"create", "secret", "docker-registry", "push", "--docker-server=127.0.0.1:9",
+               "--docker-username=kiln", "--docker-password=kiln"});
+  ASSERT_EQ(secret.exit_code, 0) << secret.output;
+
+  metrics_port_ = free_port();
+  operator_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          KILN_OPERATOR, "--kubeconfig", kubeconfig, "--namespace", ns(), "--system-namespace",
+          ns(), "--leader-elect", "--health-probe-bind-address",
+          "127.0.0.1:" + std::to_string(free_port()), "--metrics-bind-address",
+          "127.0.0.1:" + std::to_string(metrics_port_), "--log-level", "debug"},
+      "/tmp/kiln-operator-all-" + ns() + ".log");
+
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto lease =
+            kubectl({"get", "lease", "kiln-operator", "-o", "jsonpath={.spec.holderIdentity}"});
+        return lease.exit_code == 0 && !lease.output.empty();
+      },
+      60s))
+      << operator_log();
+
+  apply(R"({"apiVersion": "kiln.dev/v1alpha1", "kind": "Model", "metadata": {"name": "m"},
+           "spec": {"source": {"uri": "https://models.example.com/m.pkl"}}})");
+  apply(R"({"apiVersion": "kiln.dev/v1alpha1", "kind": "Environment", "metadata": {"name": "e"},
+           "spec": {"python": {"pip": ["scikit-learn"]}}})");
+  EXPECT_TRUE(eventually(
+      [&] {
+        return condition(get_json({"model", "m"}), "Ready", "reason") == "RegistryNotConfigured";
+      },
+      60s))
+      << get_json({"model", "m"}).dump(2) << operator_log();
+  EXPECT_TRUE(eventually(
+      [&] {
+        return get_json({"environment", "e"}).contains("status");
+      },
+      60s))
+      << get_json({"environment", "e"}).dump(2) << operator_log();
+
+  const auto log = operator_log();
+  EXPECT_EQ(log.find("API error 403"), std::string::npos) << log;
+  EXPECT_EQ(log.find("orbidden"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace kiln::testing
