@@ -199,11 +199,27 @@ TEST_F(MissingPermissionTest, AllControllersWithLeaderElectionNeedNothingMore) {
 
   metrics_port_ = free_port();
   operator_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{
-          KILN_OPERATOR, "--kubeconfig", kubeconfig, "--namespace", ns(), "--system-namespace",
-          ns(), "--leader-elect", "--health-probe-bind-address",
-          "127.0.0.1:" + std::to_string(free_port()), "--metrics-bind-address",
-          "127.0.0.1:" + std::to_string(metrics_port_), "--log-level", "debug"},
+      std::vector<std::string>{KILN_OPERATOR,
+                               "--kubeconfig",
+                               kubeconfig,
+                               "--namespace",
+                               ns(),
+                               "--system-namespace",
+                               ns(),
+                               "--leader-elect",
+                               "--registry",
+                               "127.0.0.1:9",
+                               "--registry-plain-http",
+                               "--registry-secret",
+                               ns() + "/push",
+                               "--fetch-image",
+                               "127.0.0.1:9/kiln/kiln-fetch:test",
+                               "--health-probe-bind-address",
+                               "127.0.0.1:" + std::to_string(free_port()),
+                               "--metrics-bind-address",
+                               "127.0.0.1:" + std::to_string(metrics_port_),
+                               "--log-level",
+                               "debug"},
       "/tmp/kiln-operator-all-" + ns() + ".log");
 
   EXPECT_TRUE(eventually(
@@ -219,9 +235,25 @@ TEST_F(MissingPermissionTest, AllControllersWithLeaderElectionNeedNothingMore) {
            "spec": {"source": {"uri": "https://models.example.com/m.pkl"}}})");
   apply(R"({"apiVersion": "kiln.dev/v1alpha1", "kind": "Environment", "metadata": {"name": "e"},
            "spec": {"python": {"pip": ["scikit-learn"]}}})");
+  // The Model controller copies the push credentials, starts its
+  // registration Job (KWOK completes it) and reads its pods; the tag push
+  // then fails at the closed registry: a status, not a 403.
   EXPECT_TRUE(eventually(
       [&] {
-        return condition(get_json({"model", "m"}), "Ready", "reason") == "RegistryNotConfigured";
+        return kubectl({"get", "secret", "kiln-registry"}).exit_code == 0;
+      },
+      60s))
+      << operator_log();
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto jobs = get_json({"jobs", "-l", "app.kubernetes.io/managed-by=kiln"});
+        return !jobs.value("items", json::array()).empty();
+      },
+      60s))
+      << operator_log();
+  EXPECT_TRUE(eventually(
+      [&] {
+        return !condition(get_json({"model", "m"}), "Ready", "reason").empty();
       },
       60s))
       << get_json({"model", "m"}).dump(2) << operator_log();
