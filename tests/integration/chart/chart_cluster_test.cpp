@@ -2,7 +2,7 @@
 // a fresh namespace (every object accepted, pods admitted under the
 // restricted Pod Security Standard), values.schema.json rejecting malformed
 // values by field, upgrade with changed values, uninstall leaving nothing but
-// the CRDs (and the registry's data claim, kept on purpose), and the CRD
+// the CRDs, and the CRD
 // upgrade step (charts/kiln/upgrade-crds.sh) adding a field.
 
 #include <fstream>
@@ -50,6 +50,9 @@ TEST_F(ChartTest, InstallUpgradeAndUninstallLeaveNothingBehind) {
 
   std::vector<std::string> install = {"install", release(), chart_dir()};
   for (const auto& v : installed_values(release())) install.push_back(v);
+  // The registry's claim is kept by default (helm.sh/resource-policy: keep);
+  // here it goes with the release, so that nothing at all is left.
+  install.insert(install.end(), {"--set", "registry.server.storage.keepOnUninstall=false"});
   auto r = helm(install);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("would violate PodSecurity"), std::string::npos) << r.output;
@@ -122,14 +125,13 @@ TEST_F(ChartTest, InstallUpgradeAndUninstallLeaveNothingBehind) {
   auto history = helm({"history", release(), "-o", "json"});
   EXPECT_EQ(json::parse(history.output).size(), 2u) << history.output;
 
-  // Uninstall: nothing of the release is left but the CRDs and the
-  // registry's data (helm.sh/resource-policy: keep, documented).
+  // Uninstall: nothing of the release is left but the CRDs.
   r = helm({"uninstall", release(), "--wait"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string selector = "app.kubernetes.io/instance=" + release();
   auto left = kubectl({"get", kNamespacedKinds, "-l", selector, "-o", "name"});
   EXPECT_EQ(left.exit_code, 0) << left.output;
-  EXPECT_EQ(left.output, "persistentvolumeclaim/" + release() + "-kiln-registry\n");
+  EXPECT_EQ(left.output, "") << left.output;
   auto cluster_left =
       kubectl({"get", "clusterroles,clusterrolebindings", "-l", selector, "-o", "name"});
   EXPECT_EQ(cluster_left.output, "") << cluster_left.output;
