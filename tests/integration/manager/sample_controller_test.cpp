@@ -115,7 +115,8 @@ TEST_F(SampleControllerTest, ConvergesAThousandParentsHealsChildrenAndIdles) {
 // of 6 runs on a fresh cluster, against this test's old 60 s budget (issue 7
 // item 10). tests/cluster/cluster.sh installs the Widget CRD before it starts
 // kube-controller-manager; 15 s is far more than the collector then needs
-// and less than its first retry after a discovery resync could take.
+// (2-3 s under load) and shorter than its 20 s retry, so a Widget CRD it does
+// not watch yet fails this test instead of slowing it down.
 TEST_F(SampleControllerTest, DeletingTheParentDeletesTheChild) {
   auto op = start_replica({}, "operator");
   client_->create(kWidgets, widget("doomed", {{"a", "b"}}));
