@@ -149,6 +149,15 @@ cmd_up() {
   log "starting kube-apiserver on $APISERVER_URL"
   start_apiserver
 
+  # The tests' Widget CRD goes in before kube-controller-manager starts: its
+  # garbage collector maps a CRD installed later only at its next discovery
+  # resync (every 30 s) and meanwhile retries an owner lookup with
+  # exponential backoff, so a Widget's child would be collected 20, 41 or
+  # 82 s after it appeared instead of at once.
+  "$KUBECTL" --kubeconfig="$kc" apply -f "$here/../support/widget_crd.yaml" >/dev/null
+  "$KUBECTL" --kubeconfig="$kc" wait --for=condition=Established --timeout=60s \
+    crd/widgets.test.kiln.dev >/dev/null
+
   log "starting kube-controller-manager, kube-scheduler and kwok"
   start kube-controller-manager "$KUBE_CONTROLLER_MANAGER" \
     --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \

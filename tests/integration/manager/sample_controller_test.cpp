@@ -107,6 +107,16 @@ TEST_F(SampleControllerTest, ConvergesAThousandParentsHealsChildrenAndIdles) {
   EXPECT_EQ(op.metric("workqueue_depth", "name=\"widget\""), 0);
 }
 
+// The garbage collector follows the controller reference at once. It can
+// only when it watches Widgets: kube-controller-manager's garbage collector
+// maps a CRD installed after it started only at its next discovery resync
+// (every 30 s) and meanwhile retries the owner lookup with exponential
+// backoff, so the child went 20, 41 or 82 s after it was created: 41 s in 5
+// of 6 runs on a fresh cluster, against this test's old 60 s budget (issue 7
+// item 10). tests/cluster/cluster.sh installs the Widget CRD before it starts
+// kube-controller-manager; 15 s is far more than the collector then needs
+// (2-3 s under load) and shorter than its 20 s retry, so a Widget CRD it does
+// not watch yet fails this test instead of slowing it down.
 TEST_F(SampleControllerTest, DeletingTheParentDeletesTheChild) {
   auto op = start_replica({}, "operator");
   client_->create(kWidgets, widget("doomed", {{"a", "b"}}));
@@ -114,9 +124,13 @@ TEST_F(SampleControllerTest, DeletingTheParentDeletesTheChild) {
   client_->remove(kWidgets, ns(), "doomed");
   kube::ListOptions managed;
   managed.label_selector = "app.kubernetes.io/managed-by=sample-controller";
-  EXPECT_TRUE(eventually([&] {
-    return client_->list_all(kube::resources::config_maps(), ns(), managed)["items"].empty();
-  })) << "the garbage collector did not follow the controller reference";
+  EXPECT_TRUE(eventually(
+      [&] {
+        return client_->list_all(kube::resources::config_maps(), ns(), managed)["items"].empty();
+      },
+      seconds(15)))
+      << "the garbage collector did not follow the controller reference within 15 s (was the "
+         "Widget CRD installed after kube-controller-manager started?)";
 }
 
 // Widgets created in a tight loop while operator processes start and stop:
