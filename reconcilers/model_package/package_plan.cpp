@@ -51,8 +51,7 @@ std::string package_repository(const api::ModelPackage& package, const std::stri
   if (package.spec.output && package.spec.output->repository) {
     return *package.spec.output->repository;
   }
-  return registry + "/packages/" + api::meta_namespace(package.metadata) + "/" +
-         api::meta_name(package.metadata);
+  return registry + "/" + kPackageRepositoryPath;
 }
 
 std::variant<environment::PackageSources, PackageProblem> package_sources(

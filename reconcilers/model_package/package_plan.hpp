@@ -45,7 +45,11 @@ struct PackageProblem {
   bool operator==(const PackageProblem&) const = default;
 };
 
-// <registry>/packages/<namespace>/<name> unless spec.output.repository says otherwise.
+// Shared by all packages, like kiln/environments: the tag is a content hash, so
+// identical packages (in any namespace) are one image and one build.
+inline constexpr const char* kPackageRepositoryPath = "kiln/packages";
+
+// <registry>/kiln/packages unless spec.output.repository says otherwise.
 std::string package_repository(const api::ModelPackage& package, const std::string& registry);
 
 // The source directory: inline (one file, the entry script) or a ConfigMap's

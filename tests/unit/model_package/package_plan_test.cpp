@@ -60,7 +60,7 @@ TEST(PackagePlan, ReadyInputsGiveTheImageModelsAndScript) {
   EXPECT_EQ(p.model_versions[0].digest, "sha256:bbbb");
   EXPECT_EQ(p.sources.entry_script, "score.py");
   EXPECT_EQ(p.sources.files.at("score.py"), "def init(): pass\n");
-  EXPECT_EQ(p.repository, "reg:5000/packages/ns/pkg");
+  EXPECT_EQ(p.repository, "reg:5000/kiln/packages");
 }
 
 TEST(PackagePlan, OutputRepositoryOverridesTheDefault) {
