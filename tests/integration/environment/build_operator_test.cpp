@@ -74,6 +74,8 @@ class BuildOperatorTest : public BuildClusterTest {
                                      "--registry",
                                      registry_->host(),
                                      "--registry-plain-http",
+                                     "--fetch-image",
+                                     registry_->host() + "/kiln/kiln-fetch:test",
                                      "--build-node-selector",
                                      builder_label() + "=true",
                                      "--log-level",

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "operator/oci/digest.hpp"
@@ -50,17 +51,15 @@ inline bool job_condition(const nlohmann::json& job, const std::string& type) {
   return false;
 }
 
-// Every Job ever created in the namespace (ADDED events of a watch started
-// before the test creates anything): counts Jobs created, not Jobs left.
+// Every Job ever created in the namespace, from the log of
+// `kubectl get jobs -w --output-watch-events -o jsonpath='{.type} {.object.metadata.uid}'`
+// started before the test creates anything: counts Jobs created, not Jobs left.
 inline std::set<std::string> added_job_uids(const std::string& watch_log) {
   std::set<std::string> uids;
-  std::size_t at = 0;
-  while ((at = watch_log.find("\"type\": \"ADDED\"", at)) != std::string::npos) {
-    const auto uid = watch_log.find("\"uid\": \"", at);
-    if (uid == std::string::npos) break;
-    const auto start = uid + 8;
-    uids.insert(watch_log.substr(start, watch_log.find('"', start) - start));
-    at = start;
+  std::istringstream lines(watch_log);
+  std::string type, uid;
+  while (lines >> type >> uid) {
+    if (type == "ADDED") uids.insert(uid);
   }
   return uids;
 }
