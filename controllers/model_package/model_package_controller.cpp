@@ -6,9 +6,13 @@
 #include "crds/model.hpp"
 #include "crds/model_package.hpp"
 #include "operator/kube/api_error.hpp"
+#include "operator/oci/digest.hpp"
+#include "operator/oci/image_manifest.hpp"
+#include "operator/oci/registry_error.hpp"
 #include "reconcilers/environment/build_decision.hpp"
 #include "reconcilers/environment/content_tag.hpp"
 #include "reconcilers/environment/environment_renderer.hpp"
+#include "reconcilers/model_package/context_archive.hpp"
 #include "reconcilers/model_package/package_plan.hpp"
 #include "reconcilers/model_package/package_status.hpp"
 
@@ -35,7 +39,25 @@ ModelPackageController::ModelPackageController(std::shared_ptr<kube::RestClient>
                                                ModelPackageControllerOptions options)
     : client_(std::move(client)),
       options_(std::move(options)),
-      builder_(client_, options_.registry, options_.job) {}
+      builder_(client_, options_.registry, options_.job),
+      registry_(options_.registry) {}
+
+std::string ModelPackageController::store_context(const std::string& repository,
+                                                  const std::string& tag,
+                                                  const std::string& archive) {
+  const std::string path = repository.substr(repository.find('/') + 1);
+  std::lock_guard lock(registry_mutex_);
+  if (auto existing = registry_.head_manifest(path, tag)) return existing->digest;
+  const std::string layer = oci::sha256_digest(oci::sha256_hex(archive));
+  registry_.push_blob(path, layer, archive);
+  const std::string config = oci::single_layer_config(layer);
+  const std::string config_digest = oci::sha256_digest(oci::sha256_hex(config));
+  registry_.push_blob(path, config_digest, config);
+  const std::string manifest =
+      oci::image_manifest({std::string(oci::kOciConfig), config_digest, config.size()},
+                          {{std::string(oci::kOciLayerTar), layer, archive.size()}});
+  return registry_.put_manifest(path, tag, manifest, oci::kOciManifest);
+}
 
 runtime::ReconcileResult ModelPackageController::reconcile(const std::string& ns,
                                                            const std::string& name) {
@@ -74,8 +96,46 @@ runtime::ReconcileResult ModelPackageController::reconcile(const std::string& ns
   if (auto* problem = std::get_if<pkg::PackageProblem>(&plan)) {
     status = pkg::problem_status(package.status, generation, *problem, now);
     if (problem->waiting) result = runtime::ReconcileResult::requeue_after(options_.waiting_poll);
+  } else if (const auto& p = std::get<pkg::PackagePlan>(plan);
+             p.format == api::PackageFormat::docker_context) {
+    auto rendered =
+        env::render_package_on_image(p.environment_image, p.models, p.sources, options_.render);
+    std::string error = rendered.ok() ? env::context_too_large(rendered.context) : rendered.error;
+    if (!error.empty()) {
+      status = pkg::problem_status(package.status, generation,
+                                   {pkg::kReady, "InvalidPackage", error, false}, now);
+    } else {
+      const std::string digest = p.environment_image.substr(p.environment_image.find('@') + 1);
+      const std::string tag =
+          env::content_tag({rendered.context, digest, options_.render.serve_version});
+      try {
+        const std::string stored =
+            store_context(p.repository, tag, pkg::context_archive(rendered.context));
+        status = pkg::context_stored_status(package.status, generation, tag,
+                                            "oci://" + p.repository + "@" + stored,
+                                            p.model_versions, now);
+      } catch (const oci::UnauthorizedError& e) {
+        status = pkg::problem_status(
+            package.status, generation,
+            {pkg::kReady, "RegistryAuthRefused",
+             std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
+            now);
+      } catch (const oci::ForbiddenError& e) {
+        status = pkg::problem_status(
+            package.status, generation,
+            {pkg::kReady, "RegistryAuthRefused",
+             std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
+            now);
+      } catch (const std::exception& e) {
+        status =
+            pkg::problem_status(package.status, generation,
+                                {pkg::kReady, "RegistryUnavailable",
+                                 std::string("cannot store the build context: ") + e.what(), true},
+                                now);
+        result = runtime::ReconcileResult::requeue_after(options_.waiting_poll);
+      }
+    }
   } else {
-    const auto& p = std::get<pkg::PackagePlan>(plan);
     env::BuildObservation observed;
     observed.repository = p.repository;
     auto rendered =

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "controllers/environment/image_builder.hpp"
@@ -44,7 +45,14 @@ class ModelPackageController {
  private:
   std::shared_ptr<kube::RestClient> client_;
   ModelPackageControllerOptions options_;
+  // output.format DockerContext: the context as a one-layer image (HEAD first;
+  // pushed when absent; small: models are referenced, never copied). Its digest.
+  std::string store_context(const std::string& repository, const std::string& tag,
+                            const std::string& archive);
+
   environment::ImageBuilder builder_;
+  std::mutex registry_mutex_;  // RegistryClient is not thread-safe
+  oci::RegistryClient registry_;
 };
 
 }  // namespace kiln::controllers::model_package

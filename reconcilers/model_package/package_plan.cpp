@@ -51,7 +51,9 @@ std::string package_repository(const api::ModelPackage& package, const std::stri
   if (package.spec.output && package.spec.output->repository) {
     return *package.spec.output->repository;
   }
-  return registry + "/" + kPackageRepositoryPath;
+  const bool context =
+      package.spec.output && package.spec.output->format == api::PackageFormat::docker_context;
+  return registry + "/" + (context ? kContextRepositoryPath : kPackageRepositoryPath);
 }
 
 std::variant<environment::PackageSources, PackageProblem> package_sources(
@@ -97,10 +99,11 @@ std::variant<PackagePlan, PackageProblem> plan_package(
     const std::string& registry) {
   const auto& spec = package.spec;
   const std::string ns = api::meta_namespace(package.metadata);
-  if (spec.output && spec.output->format == api::PackageFormat::docker_context) {
+  if (spec.output && spec.output->pvc) {
     return PackageProblem{kReady, "OutputNotSupported",
-                          "output.format DockerContext is not built in the cluster yet; use "
-                          "format Image, or `kiln package` to write the context locally",
+                          "output.pvc is not written by the cluster yet; remove it to store the "
+                          "context in the registry (status.contextUri), or use `kiln package` "
+                          "to write it locally",
                           false};
   }
   PackagePlan plan;
@@ -122,6 +125,7 @@ std::variant<PackagePlan, PackageProblem> plan_package(
   if (auto* problem = std::get_if<PackageProblem>(&sources)) return *problem;
   plan.sources = std::get<environment::PackageSources>(sources);
   plan.repository = package_repository(package, registry);
+  if (spec.output && spec.output->format) plan.format = *spec.output->format;
   return plan;
 }
 

@@ -31,7 +31,8 @@ struct PackagePlan {
   std::vector<environment::PackagedModel> models;
   std::vector<api::ModelVersionStatus> model_versions;  // for status.modelVersions
   environment::PackageSources sources;
-  std::string repository;  // where the image goes (host[:port]/path)
+  std::string repository;  // where the image (or the context) goes (host[:port]/path)
+  api::PackageFormat format = api::PackageFormat::image;
 };
 
 struct PackageProblem {
@@ -48,8 +49,11 @@ struct PackageProblem {
 // Shared by all packages, like kiln/environments: the tag is a content hash, so
 // identical packages (in any namespace) are one image and one build.
 inline constexpr const char* kPackageRepositoryPath = "kiln/packages";
+// Build contexts (output.format DockerContext), stored as one-layer images.
+inline constexpr const char* kContextRepositoryPath = "kiln/package-contexts";
 
-// <registry>/kiln/packages unless spec.output.repository says otherwise.
+// <registry>/kiln/packages (kiln/package-contexts for DockerContext) unless
+// spec.output.repository says otherwise.
 std::string package_repository(const api::ModelPackage& package, const std::string& registry);
 
 // The source directory: inline (one file, the entry script) or a ConfigMap's

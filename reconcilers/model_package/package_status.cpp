@@ -80,4 +80,27 @@ api::ModelPackageStatus build_status(const api::ModelPackageStatus& previous,
   return status;
 }
 
+api::ModelPackageStatus context_stored_status(
+    const api::ModelPackageStatus& previous, std::int64_t generation, const std::string& tag,
+    const std::string& context_uri, const std::vector<api::ModelVersionStatus>& model_versions,
+    std::chrono::system_clock::time_point now) {
+  api::ModelPackageStatus status = previous;
+  status.observed_generation = generation;
+  status.phase = api::BuildPhase::ready;
+  status.tag = tag;
+  status.context_uri = context_uri;
+  status.build_job.reset();
+  status.build_log_tail.reset();
+  status.model_versions = model_versions;
+  set(status, kEnvironmentReady, true, "EnvironmentReady", "the Environment's image is built",
+      generation, now);
+  set(status, kModelsResolved, true, "ModelsResolved", "every Model reference has a version",
+      generation, now);
+  set(status, kReady, true, "ContextStored",
+      "the build context is " + context_uri +
+          "; kiln-fetch pull --image <it without oci://> --dest ./ctx, then docker build ./ctx",
+      generation, now);
+  return status;
+}
+
 }  // namespace kiln::reconcilers::model_package

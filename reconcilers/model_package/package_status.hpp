@@ -35,4 +35,11 @@ api::ModelPackageStatus build_status(const api::ModelPackageStatus& previous,
                                      const std::vector<api::ModelVersionStatus>& model_versions,
                                      std::chrono::system_clock::time_point now);
 
+// output.format DockerContext: the rendered context is stored in the registry
+// as a one-layer image; Ready with status.contextUri = oci://<repository>@<digest>.
+api::ModelPackageStatus context_stored_status(
+    const api::ModelPackageStatus& previous, std::int64_t generation, const std::string& tag,
+    const std::string& context_uri, const std::vector<api::ModelVersionStatus>& model_versions,
+    std::chrono::system_clock::time_point now);
+
 }  // namespace kiln::reconcilers::model_package

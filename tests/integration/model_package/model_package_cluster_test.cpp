@@ -7,11 +7,16 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "controllers/model_package/model_package_controller.hpp"
 #include "operator/kube/kubeconfig.hpp"
+#include "operator/oci/image_manifest.hpp"
 #include "tests/integration/api/kiln_crd_test.hpp"
 #include "tests/integration/environment/build_test_support.hpp"
 #include "tests/integration/oci/registry_process.hpp"
+#include "tests/support/command.hpp"
 
 namespace kiln::testing {
 namespace {
@@ -207,6 +212,52 @@ TEST_F(ModelPackageControllerTest, IdenticalPackagesShareOneBuildAndARegistryHit
   }
   EXPECT_EQ(a.jobs_created() + b.jobs_created(), 1);
   EXPECT_EQ(jobs().size(), 1u);
+}
+
+TEST_F(ModelPackageControllerTest, ADockerContextIsStoredInTheRegistryForDownload) {
+  const std::string env_image = ready_environment("sklearn");
+  registered_model("diabetes");
+  apply(json{{"apiVersion", "kiln.dev/v1alpha1"},
+             {"kind", "ModelPackage"},
+             {"metadata", {{"name", "ctx"}}},
+             {"spec",
+              {{"models", json::array({{{"name", "diabetes"}}})},
+               {"environmentRef", {{"name", "sklearn"}}},
+               {"inferenceConfig", {{"source", {{"inline", kScript}}}}},
+               {"output", {{"format", "DockerContext"}}}}}}
+            .dump());
+  ModelPackageController controller(client_, options());
+  controller.reconcile(ns(), "ctx");
+  controller.reconcile(ns(), "ctx");  // stored once: the second pass finds it
+  auto p = package("ctx");
+  EXPECT_EQ(p["status"]["phase"], "Ready") << p["status"].dump(2);
+  EXPECT_EQ(condition(p, "Ready"), "True ContextStored");
+  EXPECT_EQ(controller.jobs_created(), 0);
+  EXPECT_EQ(jobs().size(), 0u);
+  const std::string uri = p["status"]["contextUri"];
+  const std::string prefix = "oci://" + registry_->host() + "/kiln/package-contexts@";
+  ASSERT_EQ(uri.rfind(prefix, 0), 0u) << uri;
+  EXPECT_EQ(registry_->count_requests("PUT", "/kiln/package-contexts/manifests/"), 1);
+
+  // Download it as a user would and read it back with GNU tar.
+  auto client = registry_client();
+  auto manifest = oci::parse_image_manifest(
+      client.get_manifest("kiln/package-contexts", uri.substr(prefix.size())).body);
+  ASSERT_EQ(manifest.layers.size(), 1u);
+  const std::string dir = make_temp_dir("kiln-package-context");
+  {
+    std::ofstream out(dir + "/context.tar", std::ios::binary);
+    out << client.get_blob("kiln/package-contexts", manifest.layers[0].digest);
+  }
+  ASSERT_EQ(run_command({"tar", "-xf", dir + "/context.tar", "-C", dir}).exit_code, 0);
+  auto read = [&](const std::string& path) {
+    std::ifstream in(dir + "/" + path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_NE(read("Dockerfile").find("FROM " + env_image + "\n"), std::string::npos)
+      << read("Dockerfile");
+  EXPECT_EQ(read("app/score.py"), kScript);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ModelPackageControllerTest, ASpecTheClusterCannotBuildIsFailedWithTheReason) {

@@ -151,11 +151,21 @@ TEST(PackagePlan, RefusesWhatIsNotBuiltInTheClusterYet) {
   EXPECT_EQ(problem.reason, "ScriptSourceUnsupported");
   EXPECT_FALSE(problem.waiting);
   spec = inline_spec();
-  spec["output"] = {{"format", "DockerContext"}};
+  spec["output"] = {{"format", "DockerContext"}, {"pvc", {{"claimName", "contexts"}}}};
   problem = problem_of(plan_package(package(spec), environment(api::BuildPhase::ready),
                                     registered(), std::nullopt, "r"));
   EXPECT_EQ(problem.reason, "OutputNotSupported");
   EXPECT_FALSE(problem.waiting);
+}
+
+TEST(PackagePlan, DockerContextGoesToTheContextRepository) {
+  auto spec = inline_spec();
+  spec["output"] = {{"format", "DockerContext"}};
+  auto plan = plan_package(package(spec), environment(api::BuildPhase::ready), registered(),
+                           std::nullopt, "reg:5000");
+  ASSERT_TRUE(std::holds_alternative<PackagePlan>(plan));
+  EXPECT_EQ(std::get<PackagePlan>(plan).format, api::PackageFormat::docker_context);
+  EXPECT_EQ(std::get<PackagePlan>(plan).repository, "reg:5000/kiln/package-contexts");
 }
 
 }  // namespace

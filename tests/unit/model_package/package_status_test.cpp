@@ -93,5 +93,19 @@ TEST(PackageStatus, AFailedBuildCarriesTheLogTailAndIsNotRetried) {
   EXPECT_EQ(decision.status.phase, api::BuildPhase::failed);
 }
 
+TEST(PackageStatus, AStoredContextIsReadyWithItsUri) {
+  api::ModelPackageStatus previous;
+  previous.build_job = "old";
+  auto status = context_stored_status(previous, 2, "kiln-abc",
+                                      "oci://reg:5000/kiln/package-contexts@sha256:c", {}, kNow);
+  EXPECT_EQ(status.phase, api::BuildPhase::ready);
+  EXPECT_EQ(status.context_uri, "oci://reg:5000/kiln/package-contexts@sha256:c");
+  EXPECT_FALSE(status.build_job);
+  EXPECT_EQ(condition(status, kReady)["reason"], "ContextStored");
+  EXPECT_NE(condition(status, kReady)["message"].get<std::string>().find("kiln-fetch pull"),
+            std::string::npos);
+  EXPECT_EQ(json(status)["contextUri"], "oci://reg:5000/kiln/package-contexts@sha256:c");
+}
+
 }  // namespace
 }  // namespace kiln::reconcilers::model_package
