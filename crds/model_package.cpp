@@ -63,6 +63,9 @@ void to_json(json& j, const ModelPackageStatus& v) {
   write_optional(j, "observedGeneration", v.observed_generation);
   if (v.phase) j["phase"] = to_string(*v.phase);
   write_optional(j, "image", v.image);
+  write_optional(j, "tag", v.tag);
+  write_optional(j, "buildJob", v.build_job);
+  write_optional(j, "buildLogTail", v.build_log_tail);
   write_optional(j, "contextUri", v.context_uri);
   write_nonempty(j, "modelVersions", v.model_versions);
   if (!v.conditions.empty()) j["conditions"] = v.conditions;
@@ -72,6 +75,9 @@ void from_json(const json& j, ModelPackageStatus& v) {
   read_optional(j, "observedGeneration", v.observed_generation);
   read_build_phase(j, v.phase);
   read_optional(j, "image", v.image);
+  read_optional(j, "tag", v.tag);
+  read_optional(j, "buildJob", v.build_job);
+  read_optional(j, "buildLogTail", v.build_log_tail);
   read_optional(j, "contextUri", v.context_uri);
   read_field(j, "modelVersions", v.model_versions);
   read_conditions(j, v.conditions);

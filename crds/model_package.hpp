@@ -42,7 +42,10 @@ struct ModelPackageSpec {
 struct ModelPackageStatus {
   std::optional<std::int64_t> observed_generation;
   std::optional<BuildPhase> phase;
-  std::optional<std::string> image;
+  std::optional<std::string> image;  // repo@sha256:...
+  std::optional<std::string> tag;
+  std::optional<std::string> build_job;
+  std::optional<std::string> build_log_tail;
   std::optional<std::string> context_uri;
   std::vector<ModelVersionStatus> model_versions;
   nlohmann::json conditions = nlohmann::json::array();

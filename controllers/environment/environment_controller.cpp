@@ -20,26 +20,11 @@ kube::ResourceRef environments_resource() {
   return {api::kGroup, api::kVersion, api::kEnvironmentPlural, api::kEnvironmentKind, true};
 }
 
-namespace {
-
-// The Job's state, and for a failed one its reason.
-env::JobState job_state(const nlohmann::json& job, std::string& failure_reason) {
-  for (const auto& c : job.value("/status/conditions"_json_pointer, nlohmann::json::array())) {
-    if (c.value("status", "") != "True") continue;
-    if (c.value("type", "") == "Complete") return env::JobState::succeeded;
-    if (c.value("type", "") == "Failed") {
-      failure_reason = c.value("reason", "");
-      return env::JobState::failed;
-    }
-  }
-  return env::JobState::running;
-}
-
-}  // namespace
-
 EnvironmentController::EnvironmentController(std::shared_ptr<kube::RestClient> client,
                                              EnvironmentControllerOptions options)
-    : client_(std::move(client)), options_(std::move(options)), registry_(options_.registry) {}
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      builder_(client_, options_.registry, options_.job) {}
 
 std::string EnvironmentController::resolve_base(const std::string& image) {
   auto reference = oci::ImageReference::parse(image);
@@ -111,65 +96,13 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
   if (observed.render_error.empty()) {
     observed.tag = env::content_tag({rendered.context, base_digest, options_.render.serve_version});
     observed.job_name = env::build_job_name(observed.repository, observed.tag);
-    const std::string path = observed.repository.substr(observed.repository.find('/') + 1);
-    try {
-      std::lock_guard lock(registry_mutex_);
-      if (auto d = registry_.head_manifest(path, observed.tag)) observed.digest = d->digest;
-    } catch (const oci::UnauthorizedError& e) {
-      observed.registry_error = e.what();
-      observed.registry_refused = true;
-    } catch (const oci::ForbiddenError& e) {
-      observed.registry_error = e.what();
-      observed.registry_refused = true;
-    } catch (const std::exception& e) {
-      observed.registry_error = e.what();
-    }
-    if (!observed.digest && observed.registry_error.empty()) {
-      try {
-        auto job =
-            client_->get(kube::resources::jobs(), options_.job.namespace_, observed.job_name);
-        observed.job = job_state(job, observed.job_failure_reason);
-        if (observed.job == env::JobState::failed) {
-          kube::ListOptions list;
-          list.label_selector = "job-name=" + observed.job_name;
-          for (const auto& pod :
-               client_->list(kube::resources::pods(), options_.job.namespace_, list)
-                   .value("items", nlohmann::json::array())) {
-            for (const auto& s :
-                 pod.value("/status/containerStatuses"_json_pointer, nlohmann::json::array())) {
-              observed.log = s.value("/state/terminated/message"_json_pointer, observed.log);
-            }
-          }
-        }
-      } catch (const kube::NotFoundError&) {
-        observed.job = env::JobState::absent;
-      }
-    }
+    builder_.observe(observed, rendered.context);
   }
 
   auto decision =
       env::decide_build(environment.status, generation, observed, std::chrono::system_clock::now());
-  if (decision.create_job) {
-    auto job = env::build_job(observed.tag, rendered.context, observed.repository, spec.build,
-                              options_.job);
-    try {
-      auto created = client_->create(kube::resources::jobs(), job, options_.job.namespace_);
-      jobs_created_++;
-      auto config_map = env::build_context_config_map(observed.repository, observed.tag,
-                                                      rendered.context, options_.job);
-      // Owned by the Job: garbage-collected with it (ttlSecondsAfterFinished).
-      config_map["metadata"]["ownerReferences"] = {{{"apiVersion", "batch/v1"},
-                                                    {"kind", "Job"},
-                                                    {"name", observed.job_name},
-                                                    {"uid", created["metadata"]["uid"]},
-                                                    {"controller", true},
-                                                    {"blockOwnerDeletion", true}}};
-      client_->create(kube::resources::config_maps(), config_map, options_.job.namespace_);
-      spdlog::info("environment {}/{}: building {}:{} in Job {}", ns, name, observed.repository,
-                   observed.tag, observed.job_name);
-    } catch (const kube::AlreadyExistsError&) {
-      // Another worker, replica or Environment started this build: wait on it.
-    }
+  if (decision.create_job && builder_.start(observed, rendered.context, spec.build)) {
+    spdlog::info("environment {}/{}: build Job {} started", ns, name, observed.job_name);
   }
   nlohmann::json status = decision.status;
   if (status != nlohmann::json(environment.status)) {

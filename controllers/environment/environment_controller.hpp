@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "controllers/environment/image_builder.hpp"
 #include "operator/kube/rest_client.hpp"
 #include "operator/oci/registry_client.hpp"
 #include "operator/runtime/reconcile_result.hpp"
@@ -52,16 +53,15 @@ class EnvironmentController {
   runtime::ReconcileResult reconcile(const std::string& ns, const std::string& name);
 
   // Jobs this controller created (a 409 from a concurrent creator does not count).
-  long jobs_created() const { return jobs_created_.load(); }
+  long jobs_created() const { return builder_.jobs_created(); }
+  const ImageBuilder& builder() const { return builder_; }
 
  private:
   std::string resolve_base(const std::string& image);  // sha256 digest of the base image
 
   std::shared_ptr<kube::RestClient> client_;
   EnvironmentControllerOptions options_;
-  std::mutex registry_mutex_;  // RegistryClient is not thread-safe
-  oci::RegistryClient registry_;
-  std::atomic<long> jobs_created_{0};
+  ImageBuilder builder_;
 };
 
 }  // namespace kiln::controllers::environment

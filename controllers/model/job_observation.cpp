@@ -43,6 +43,11 @@ bool job_finished(const json& job) {
 ObservedJob observe_job(const json& job, const std::vector<json>& pods) {
   ObservedJob out;
   out.name = job.value("/metadata/name"_json_pointer, std::string());
+  const auto annotations = job.value("/metadata/annotations"_json_pointer, json::object());
+  if (auto v = annotations.find(reconcilers::model::kSourceSecretVersionAnnotation);
+      v != annotations.end() && v->is_string()) {
+    out.source_secret_version = v->get<std::string>();
+  }
   if (const auto* complete = true_condition(job, "Complete")) {
     out.state = JobState::succeeded;
     auto at = job.value("/status/completionTime"_json_pointer,

@@ -48,8 +48,14 @@ class ModelReconciler {
     observed.now = std::chrono::system_clock::now();
     const auto& source = model.spec.source;
     if (source.secret_ref) {
-      observed.source_secret_found =
-          exists(client, kube::resources::secrets(), req.ns, source.secret_ref->name);
+      try {
+        const auto secret = client.get(kube::resources::secrets(), req.ns, source.secret_ref->name);
+        observed.source_secret_found = true;
+        observed.source_secret_version =
+            secret.value("/metadata/resourceVersion"_json_pointer, std::string());
+      } catch (const kube::NotFoundError&) {
+        observed.source_secret_found = false;
+      }
     }
     if (source.ca_config_map_ref) {
       observed.source_ca_found =

@@ -11,6 +11,7 @@
 #include "controllers/environment/add_environment_controller.hpp"
 #include "controllers/inference_service/inference_service_controller.hpp"
 #include "controllers/model/model_controller.hpp"
+#include "controllers/model_package/add_model_package_controller.hpp"
 #include "crds/kinds.hpp"
 #include "operator/app/json_log_formatter.hpp"
 #include "operator/app/operator_options.hpp"
@@ -143,7 +144,19 @@ int run(const app::OperatorOptions& options) {
   if (!options.serve_wheels_image.empty()) {
     environment.render.serve_wheels_image = options.serve_wheels_image;
   }
+  for (const auto& label : options.build_node_selector) {
+    const auto eq = label.find('=');
+    environment.job.node_selector[label.substr(0, eq)] = label.substr(eq + 1);
+  }
   environment.base_ca_file = options.registry_ca;
+  controllers::model_package::ModelPackageControllerOptions package;
+  package.render = environment.render;
+  package.job = environment.job;
+  package.registry = registry;
+  if (enabled("modelpackage")) {
+    controllers::model_package::add_model_package_controller(
+        mgr, client, std::move(package), options.environment_workers.value_or(options.workers));
+  }
   if (enabled("environment")) {
     controllers::environment::add_environment_controller(
         mgr, client, std::move(environment), options.environment_workers.value_or(options.workers));

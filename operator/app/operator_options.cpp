@@ -73,9 +73,10 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
                "speak http:// to --registry (loopback test registries)");
   app.add_option("--fetch-image", o.fetch_image, "the kiln-fetch image registration Jobs run");
   app.add_option("--controllers", o.controllers,
-                 "the controllers to run (default: all): model, inferenceservice")
+                 "the controllers to run (default: all): model, environment, "
+                 "inferenceservice, modelpackage")
       ->delimiter(',')
-      ->check(CLI::IsMember({"model", "inferenceservice"}));
+      ->check(CLI::IsMember({"model", "environment", "inferenceservice", "modelpackage"}));
   app.add_option("--inference-service-workers", o.inference_service_workers,
                  "concurrent reconciles of the InferenceService controller (default: --workers)")
       ->check(CLI::Range(1, 256));
@@ -91,6 +92,10 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--environment-workers", o.environment_workers,
                  "concurrent reconciles of the Environment controller (default: --workers)");
+  app.add_option("--build-node-selector", o.build_node_selector,
+                 "KEY=VALUE labels a node needs to run build Jobs (repeatable; e.g. builder "
+                 "nodes)")
+      ->delimiter(',');
   app.add_option("--builder-image", o.builder_image,
                  "the image build Jobs run (default: the kaniko executor v1.24.0)");
   app.add_option("--runtime-image", o.runtime_image,
@@ -102,6 +107,12 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
 
   try {
     app.parse(argc, argv);
+    for (const auto& label : o.build_node_selector) {
+      const auto eq = label.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw CLI::ValidationError("--build-node-selector", "expects KEY=VALUE, got " + label);
+      }
+    }
     o.metrics_address = parse_bind_address(metrics);
     auto probe = parse_bind_address(probes);
     if (!probe) throw CLI::ValidationError("--health-probe-bind-address", "cannot be turned off");

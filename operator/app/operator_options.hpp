@@ -47,7 +47,7 @@ struct OperatorOptions {
   std::string fetch_image;
 
   // Which controllers run (kube-controller-manager's --controllers): "model",
-  // "environment", "inferenceservice"; empty: all.
+  // "environment", "inferenceservice", "modelpackage"; empty: all.
   std::vector<std::string> controllers;
 
   // InferenceServices (controllers/inference_service).
@@ -59,11 +59,12 @@ struct OperatorOptions {
   std::string cluster_domain = "cluster.local";
 
   // Environment builds (controllers/environment).
-  std::optional<int> environment_workers;  // overrides `workers`
-  std::string builder_image;               // empty: the build Job's default (kaniko)
-  std::string runtime_image;               // empty: the renderer's default runtime image
-  std::string pip_index_url;               // empty: PyPI (or the Environment's own index)
-  std::string serve_wheels_image;          // empty: the renderer's default kiln-serve wheels image
+  std::optional<int> environment_workers;        // overrides `workers`
+  std::string builder_image;                     // empty: the build Job's default (kaniko)
+  std::vector<std::string> build_node_selector;  // KEY=VALUE: where build Jobs run
+  std::string runtime_image;                     // empty: the renderer's default runtime image
+  std::string pip_index_url;                     // empty: PyPI (or the Environment's own index)
+  std::string serve_wheels_image;                // empty: the renderer's default kiln-serve wheels image
 };
 
 struct ParseOutcome {

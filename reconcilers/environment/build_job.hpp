@@ -18,6 +18,7 @@
 // pod-security.kubernetes.io/enforce=baseline.
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -39,6 +40,8 @@ struct BuildJobOptions {
   std::int32_t backoff_limit = 1;  // one retry, then Failed: never retries forever
   std::int32_t ttl_seconds_after_finished = 3600;
   std::int32_t default_timeout_seconds = 3600;
+  // Node labels the build pods need (e.g. dedicated builder nodes); empty: any node.
+  std::map<std::string, std::string> node_selector;
 };
 
 inline constexpr const char* kBuildTagLabel = "kiln.dev/build-tag";

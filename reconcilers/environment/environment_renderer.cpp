@@ -261,19 +261,19 @@ RenderResult render_environment(const api::EnvironmentSpec& spec, const RenderOp
   return finish(render_base(spec, options, pinned_base));
 }
 
-RenderResult render_model_package(const api::EnvironmentSpec& spec,
-                                  const std::vector<PackagedModel>& models,
-                                  const PackageSources& sources, const RenderOptions& options,
-                                  const std::optional<std::string>& pinned_base) {
-  Rendering r = render_base(spec, options, pinned_base);
-  if (!r.error.empty()) return finish(std::move(r));
+namespace {
+
+// Models, the source directory and the variables kiln-serve reads, on top of an
+// image that already has the environment.
+void add_package_layers(const std::vector<PackagedModel>& models, const PackageSources& sources,
+                        Rendering& r) {
   if (!is_safe_relative_path(sources.entry_script)) {
     r.error = "entry script " + sources.entry_script + ": must be a relative path";
-    return finish(std::move(r));
+    return;
   }
   if (!sources.files.contains(sources.entry_script)) {
     r.error = "entry script " + sources.entry_script + " is not in the source directory";
-    return finish(std::move(r));
+    return;
   }
   const std::string models_dir = std::string(kAppRoot) + "/azureml-models";
   for (const auto& model : models) {
@@ -283,7 +283,7 @@ RenderResult render_model_package(const api::EnvironmentSpec& spec,
   for (const auto& [path, content] : sources.files) {
     if (!is_safe_relative_path(path)) {
       r.error = "source file " + path + ": must be a relative path inside the source directory";
-      return finish(std::move(r));
+      return;
     }
     r.context.files["app/" + path] = content;
   }
@@ -296,9 +296,39 @@ RenderResult render_model_package(const api::EnvironmentSpec& spec,
                              {"AZUREML_MODEL_DIR", model_dir},
                              {"AML_APP_ROOT", kAppRoot}},
                             r.error);
+}
+
+}  // namespace
+
+RenderResult render_model_package(const api::EnvironmentSpec& spec,
+                                  const std::vector<PackagedModel>& models,
+                                  const PackageSources& sources, const RenderOptions& options,
+                                  const std::optional<std::string>& pinned_base) {
+  Rendering r = render_base(spec, options, pinned_base);
+  if (!r.error.empty()) return finish(std::move(r));
+  add_package_layers(models, sources, r);
+  if (!r.error.empty()) return finish(std::move(r));
   if (choose_python_setup(spec) == PythonSetup::runtime_venv) {
     r.dockerfile += std::string("WORKDIR ") + kAppRoot + "\n";
   }
+  return finish(std::move(r));
+}
+
+RenderResult render_package_on_image(const std::string& environment_image,
+                                     const std::vector<PackagedModel>& models,
+                                     const PackageSources& sources, const RenderOptions& options) {
+  Rendering r;
+  if (environment_image.find("@sha256:") == std::string::npos) {
+    r.error = "the environment image " + environment_image +
+              " has no digest; a package is built only on an image pinned by digest";
+    return finish(std::move(r));
+  }
+  r.dockerfile = "# Rendered by Kiln from a ModelPackage (kiln-serve " + options.serve_version +
+                 ") on its Environment's image.\n";
+  r.dockerfile += "FROM " + environment_image + "\n";
+  add_package_layers(models, sources, r);
+  if (!r.error.empty()) return finish(std::move(r));
+  r.dockerfile += std::string("WORKDIR ") + kAppRoot + "\n";
   return finish(std::move(r));
 }
 

@@ -48,4 +48,12 @@ RenderResult render_model_package(const api::EnvironmentSpec& spec,
                                   const PackageSources& sources, const RenderOptions& options,
                                   const std::optional<std::string>& pinned_base = std::nullopt);
 
+// A ModelPackage's image (what the ModelPackage controller builds): FROM the
+// Environment's built image (repo@sha256:..., so the environment itself is
+// built once, by the Environment), plus the models, the source directory and
+// AZUREML_ENTRY_SCRIPT / AZUREML_MODEL_DIR. An image without a digest is an error.
+RenderResult render_package_on_image(const std::string& environment_image,
+                                     const std::vector<PackagedModel>& models,
+                                     const PackageSources& sources, const RenderOptions& options);
+
 }  // namespace kiln::reconcilers::environment

@@ -129,6 +129,12 @@ void on_unreadable(Decision& d, StatusBuilder& b, const ObservedJob& job, const 
   }
 }
 
+// The Job ran with another version of the source Secret than the one there now.
+bool secret_changed_since(const ObservedJob& job, const Observed& observed) {
+  return observed.source_secret_version &&
+         job.source_secret_version.value_or("") != *observed.source_secret_version;
+}
+
 }  // namespace
 
 Decision reconcile_model(const api::Model& model, const Observed& observed,
@@ -175,7 +181,8 @@ Decision reconcile_model(const api::Model& model, const Observed& observed,
   }
 
   if (!observed.job || observed.job->name != job_name) {
-    d.create_job = desired_registration_job(model, settings);
+    d.create_job =
+        desired_registration_job(model, settings, observed.source_secret_version.value_or(""));
   }
   if (!observed.job || observed.job->name != job_name || observed.job->state == JobState::running) {
     const std::string message =
@@ -196,6 +203,14 @@ Decision reconcile_model(const api::Model& model, const Observed& observed,
     }
   } else if (const auto* failure = std::get_if<FetchFailure>(&result)) {
     on_failure(d, b, model, job, *failure, observed.now);
+    if (secret_changed_since(job, observed)) {
+      // Wrong credentials fixed (or rotated): register again now, not only on a spec edit.
+      d.delete_job = true;
+      d.requeue_after = std::chrono::seconds(1);
+      b.registered("False", failure->reason,
+                   failure->message + " (registration Job " + job.name + "); Secret \"" +
+                       model.spec.source.secret_ref->name + "\" changed since: registering again");
+    }
   } else {
     on_unreadable(d, b, job, std::get<FetchUnreadable>(result).detail, observed.now);
   }

@@ -26,11 +26,17 @@ struct ObservedJob {
   // without a termination message).
   std::string failure_detail;
   std::optional<std::chrono::system_clock::time_point> finished_at;
+  // The source Secret's resourceVersion the Job ran with (its
+  // kiln.dev/source-secret-version annotation); nullopt when it has none.
+  std::optional<std::string> source_secret_version;
 };
 
 struct Observed {
   std::optional<bool> source_secret_found;  // nullopt: no secretRef
-  std::optional<bool> source_ca_found;      // nullopt: no caConfigMapRef
+  // The source Secret's resourceVersion now (found Secrets only): a failed
+  // registration whose Job ran with another one is run again.
+  std::optional<std::string> source_secret_version;
+  std::optional<bool> source_ca_found;  // nullopt: no caConfigMapRef
   std::optional<ObservedJob> job;
   std::chrono::system_clock::time_point now;
 };

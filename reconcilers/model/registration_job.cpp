@@ -65,7 +65,8 @@ std::string registration_job_name(const api::Model& model, const RegistrationSet
   return name + "-register-" + registration_key(model, settings).substr(0, 8);
 }
 
-json desired_registration_job(const api::Model& model, const RegistrationSettings& settings) {
+json desired_registration_job(const api::Model& model, const RegistrationSettings& settings,
+                              const std::string& source_secret_version) {
   const auto& source = model.spec.source;
   const auto parsed = api::parse_source_uri(source.uri);
   std::string source_arg = source.uri;
@@ -143,15 +144,18 @@ json desired_registration_job(const api::Model& model, const RegistrationSetting
                    {"containers", json::array({container})}};
   pod_spec["volumes"] = volumes;
 
+  json annotations = {{kRegistrationKeyAnnotation, registration_key(model, settings)},
+                      {"kiln.dev/source-uri", source.uri}};
+  if (!source_secret_version.empty()) {
+    annotations[kSourceSecretVersionAnnotation] = source_secret_version;
+  }
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},
           {"metadata",
            {{"name", registration_job_name(model, settings)},
             {"namespace", api::meta_namespace(model.metadata)},
             {"labels", labels},
-            {"annotations",
-             {{kRegistrationKeyAnnotation, registration_key(model, settings)},
-              {"kiln.dev/source-uri", source.uri}}},
+            {"annotations", annotations},
             {"ownerReferences", json::array({kube::controller_reference(model_object)})}}},
           {"spec",
            {{"backoffLimit", settings.backoff_limit},

@@ -34,6 +34,8 @@ inline constexpr const char* kRegistrationKeyAnnotation = "kiln.dev/registration
 // Bump this annotation on a Model to register its source again (a changed
 // object behind an unchanged URI).
 inline constexpr const char* kReregisterAnnotation = "kiln.dev/reregister";
+// On the registration Job: the resourceVersion of the source Secret it ran with.
+inline constexpr const char* kSourceSecretVersionAnnotation = "kiln.dev/source-secret-version";
 
 // <registry>/models/<namespace>/<name>
 std::string model_repository(const RegistrationSettings& settings, const api::Model& model);
@@ -49,7 +51,10 @@ std::string registration_job_name(const api::Model& model, const RegistrationSet
 
 // The Job, owned by the Model, in the Model's namespace (a pvc:// source's
 // claim can only be mounted there).
+// `source_secret_version`: the source Secret's resourceVersion, recorded on
+// the Job so a failure can be retried when the Secret changes ("" : none).
 nlohmann::json desired_registration_job(const api::Model& model,
-                                        const RegistrationSettings& settings);
+                                        const RegistrationSettings& settings,
+                                        const std::string& source_secret_version = "");
 
 }  // namespace kiln::reconcilers::model

@@ -12,6 +12,7 @@
 #include "reconcilers/environment/content_tag.hpp"
 #include "reconcilers/environment/environment_renderer.hpp"
 #include "tests/integration/api/kiln_crd_test.hpp"
+#include "tests/integration/environment/build_test_support.hpp"
 #include "tests/integration/oci/registry_process.hpp"
 
 namespace kiln::testing {
@@ -21,23 +22,10 @@ using controllers::environment::EnvironmentController;
 using controllers::environment::EnvironmentControllerOptions;
 namespace env = reconcilers::environment;
 
-std::string push_image(oci::RegistryClient& client, const std::string& repo,
-                       const std::string& layer, const std::string& tag) {
-  const std::string layer_digest = oci::sha256_digest(oci::sha256_hex(layer));
-  client.push_blob(repo, layer_digest, layer);
-  const std::string config = oci::single_layer_config(layer_digest);
-  const std::string config_digest = oci::sha256_digest(oci::sha256_hex(config));
-  client.push_blob(repo, config_digest, config);
-  const std::string manifest =
-      oci::image_manifest({std::string(oci::kOciConfig), config_digest, config.size()},
-                          {{std::string(oci::kOciLayerTar), layer_digest, layer.size()}});
-  return client.put_manifest(repo, tag, manifest, oci::kOciManifest);
-}
-
-class EnvironmentControllerTest : public KilnCrdTest {
+class EnvironmentControllerTest : public BuildClusterTest {
  protected:
   void SetUp() override {
-    KilnCrdTest::SetUp();
+    BuildClusterTest::SetUp();
     if (HasFatalFailure()) return;
     registry_ = std::make_unique<RegistryProcess>(RegistryAuth::kBasic, /*tls=*/true);
     config_ = registry_->write_docker_config(kRegistryUser, kRegistryPassword);
@@ -255,6 +243,47 @@ TEST_F(EnvironmentControllerTest, UpstreamRetagDoesNotRebuildTheAnnotationDoes) 
   controller.reconcile(ns(), "pinned");
   EXPECT_NE(environment("pinned")["status"]["tag"], first);
   EXPECT_EQ(controller.jobs_created(), 2);
+}
+
+TEST_F(EnvironmentControllerTest, AFailedBuildEndsFailedWithTheBuildersLogTailAndIsNotRetried) {
+  auto o = options(config_);
+  o.job.node_selector = {{builder_label(), "true"}};  // the pods wait: the test fails them
+  EnvironmentController controller(client_, o);
+  create_environment("broken", "  python:\n    pip: [\"nosuchpkg==1.0\"]\n");
+  controller.reconcile(ns(), "broken");
+  const std::string job = environment("broken")["status"]["buildJob"];
+  const std::string log =
+      "INFO[0003] RUN /opt/kiln/env/bin/python -m pip install -r "
+      "/opt/kiln/context/requirements.txt\n"
+      "ERROR: Could not find a version that satisfies the requirement nosuchpkg==1.0 (from "
+      "versions: none)\n"
+      "ERROR: No matching distribution found for nosuchpkg==1.0\n"
+      "error building image: error building stage: failed to execute command: waiting for "
+      "process to exit: exit status 1\n";
+  // backoffLimit 1: two pods fail, then the Job is Failed.
+  ASSERT_TRUE(eventually(
+      [&] {
+        fail_pending_pod(job, log);
+        return job_condition(get_json({"job", job}), "Failed");
+      },
+      std::chrono::seconds(60), std::chrono::seconds(1)))
+      << get_json({"job", job}).dump(2);
+  controller.reconcile(ns(), "broken");
+  auto status = environment("broken")["status"];
+  EXPECT_EQ(status["phase"], "Failed");
+  EXPECT_NE(ready_reason("broken").find("PackageNotFound"), std::string::npos)
+      << ready_reason("broken");
+  EXPECT_NE(ready_reason("broken").find("nosuchpkg==1.0"), std::string::npos)
+      << ready_reason("broken");
+  EXPECT_NE(
+      status.value("buildLogTail", "").find("No matching distribution found for nosuchpkg==1.0"),
+      std::string::npos)
+      << status.dump(2);
+  // A failed build is not retried for the same content.
+  controller.reconcile(ns(), "broken");
+  EXPECT_EQ(environment("broken")["status"]["phase"], "Failed");
+  EXPECT_EQ(controller.jobs_created(), 1);
+  EXPECT_EQ(jobs().size(), 1u);
 }
 
 }  // namespace

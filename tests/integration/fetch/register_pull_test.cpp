@@ -488,6 +488,31 @@ TEST_F(KilnFetchTest, S3SourceFromVersitygw) {
   EXPECT_EQ(wrong.reason(), "SourceUnauthorized") << wrong.output;
 }
 
+// A host name that does not resolve, with a real resolver failure and no query
+// leaving loopback: kiln-fetch runs in its own network namespace (only `lo`)
+// whose /etc/resolv.conf names 127.0.0.1, where nothing answers.
+TEST_F(KilnFetchTest, UnresolvableHostIsSourceDnsWithoutLeavingLoopback) {
+  if (run_command({"unshare", "-n", "-m", "true"}).exit_code != 0) {
+    GTEST_SKIP() << "needs root (unshare -n -m) for a private network namespace";
+  }
+  write_file(scratch_ + "/resolv.conf", "nameserver 127.0.0.1\n");
+  const std::string result_file = scratch_ + "/dns-result.json";
+  const std::string script =
+      "ip link set lo up && mount --bind " + scratch_ +
+      "/resolv.conf /etc/resolv.conf && exec " KILN_FETCH_BIN
+      " register --source https://models.kiln-test.invalid/model.pkl --repository "
+      "127.0.0.1:9/models/ns/dns --registry-plain-http --attempts 2 --work-dir " +
+      work_ + " --result-file " + result_file;
+  auto r = run_command({"unshare", "-n", "-m", "sh", "-c", script});
+  EXPECT_EQ(r.exit_code, 3) << r.output;  // transient: the Model controller retries it later
+  auto result = nlohmann::json::parse(read_file(result_file), nullptr, false);
+  EXPECT_EQ(result.value("reason", ""), "SourceDNS") << r.output;
+  EXPECT_NE(result.value("message", "").find("models.kiln-test.invalid"), std::string::npos)
+      << result;
+  EXPECT_NE(result.value("message", "").find("2 attempts"), std::string::npos) << result;
+  EXPECT_TRUE(fs::is_empty(work_));
+}
+
 TEST_F(KilnFetchTest, BadArgumentsAreInvalidArguments) {
   RegistryProcess registry;
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{

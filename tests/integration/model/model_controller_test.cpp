@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "operator/oci/digest.hpp"
 #include "operator/oci/image_manifest.hpp"
@@ -271,6 +272,79 @@ stringData:
   // The controller watches the Secrets Models name: the Job follows at once,
   // well before the 30 s recheck.
   wait_for_job("s3model", "", 15s);
+}
+
+TEST_F(ModelController, AFailedRegistrationRunsAgainWhenItsSecretChanges) {
+  start_operator();
+  apply(R"(apiVersion: v1
+kind: Secret
+metadata:
+  name: model-headers
+stringData:
+  headers: "Authorization: Bearer wrong-token"
+---
+apiVersion: kiln.dev/v1alpha1
+kind: Model
+metadata:
+  name: guarded
+spec:
+  source:
+    uri: https://models.example.com/guarded/model.pkl
+    secretRef:
+      name: model-headers
+)");
+  auto secret_version = [&] {
+    return get_json({"secret", "model-headers"})["metadata"]["resourceVersion"].get<std::string>();
+  };
+  const json job1 = wait_for_job("guarded");
+  const std::string job_name = job1["metadata"]["name"];
+  EXPECT_EQ(job1["metadata"]["annotations"]["kiln.dev/source-secret-version"], secret_version());
+  finish_registration("guarded", job1,
+                      {{"reason", "SourceUnauthorized"},
+                       {"message",
+                        "GET https://models.example.com/guarded/model.pkl: 401; check the "
+                        "headers Secret"}});
+  ASSERT_TRUE(wait_for_reason("guarded", "SourceUnauthorized")) << operator_->log();
+  // A permanent failure stands while nothing changes.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(get_json({"job", job_name})["metadata"]["uid"], job1["metadata"]["uid"]);
+  EXPECT_EQ(condition(model("guarded"), "Ready", "reason"), "SourceUnauthorized");
+
+  // The user fixes the credentials: the registration runs again, with no spec edit.
+  apply(R"(apiVersion: v1
+kind: Secret
+metadata:
+  name: model-headers
+stringData:
+  headers: "Authorization: Bearer right-token"
+)");
+  const std::string fixed_version = secret_version();
+  json job2;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = kubectl({"get", "job", job_name, "-o", "json"});
+        if (r.exit_code != 0) return false;
+        job2 = json::parse(r.output);
+        return job2["metadata"]["uid"] != job1["metadata"]["uid"];
+      },
+      30s))
+      << operator_->log();
+  EXPECT_EQ(job2["metadata"]["annotations"]["kiln.dev/source-secret-version"], fixed_version);
+  // The first Job's pods are gone before the test plays kiln-fetch for the second.
+  ASSERT_TRUE(eventually([&] {
+    return get_json({"pods", "-l",
+                     "batch.kubernetes.io/controller-uid=" +
+                         job1["metadata"]["uid"].get<std::string>()})["items"]
+        .empty();
+  }));
+  const std::string bytes = "guarded model";
+  const auto digest = push_model_image("guarded", bytes);
+  finish_registration("guarded", job2, success("guarded", digest, bytes.size()));
+  ASSERT_TRUE(eventually([&] {
+    return model("guarded").value("/status/version"_json_pointer, 0) == 1;
+  })) << model("guarded").dump(2)
+      << operator_->log();
+  EXPECT_EQ(condition(model("guarded"), "Ready", "status"), "True");
 }
 
 TEST_F(ModelController, VersionsAreTaggedInTheRegistryByDigest) {

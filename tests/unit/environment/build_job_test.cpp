@@ -80,6 +80,18 @@ TEST(BuildJob, DefaultsWithoutBuildSettings) {
             "4Gi");
 }
 
+TEST(BuildJob, NodeSelectorPlacesBuildsOnBuilderNodes) {
+  auto job = build_job(kTag, context(), "r/x", std::nullopt, BuildJobOptions{});
+  EXPECT_FALSE(job["spec"]["template"]["spec"].contains("nodeSelector"));
+  BuildJobOptions options;
+  options.node_selector = {{"kiln.dev/builder", "true"}};
+  job = build_job(kTag, context(), "r/x", std::nullopt, options);
+  EXPECT_EQ(job["spec"]["template"]["spec"]["nodeSelector"],
+            nlohmann::json({{"kiln.dev/builder", "true"}}));
+  // Where it runs is not what it builds: the name (the lock) stays.
+  EXPECT_EQ(job["metadata"]["name"], build_job_name("r/x", kTag));
+}
+
 TEST(BuildJob, ConfigMapHoldsTheContextUnderFlatKeys) {
   auto cm = build_context_config_map("r/x", kTag, context(), BuildJobOptions{});
   EXPECT_EQ(cm["metadata"]["name"], build_job_name("r/x", kTag));

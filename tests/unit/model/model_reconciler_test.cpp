@@ -203,6 +203,38 @@ TEST(ModelReconciler, PermanentFailuresWaitForASpecChange) {
   EXPECT_FALSE(d.requeue_after);
 }
 
+TEST(ModelReconciler, APermanentFailureIsRetriedWhenItsSecretChanges) {
+  auto model = make_model("https://h.example.com/m.pkl");
+  model.spec.source.secret_ref = kiln::api::LocalObjectReference{"headers"};
+  auto job = finished(model, JobState::failed, R"({"reason":"SourceUnauthorized","message":"401"})",
+                      kNow - std::chrono::hours(1));
+  job.source_secret_version = "100";
+  Observed observed;
+  observed.source_secret_found = true;
+  observed.source_secret_version = "100";
+  observed.job = job;
+  observed.now = kNow;
+  // The same Secret: the failure stands until something changes.
+  auto d = reconcile_model(model, observed, make_settings());
+  EXPECT_FALSE(d.delete_job);
+  EXPECT_FALSE(d.requeue_after);
+  EXPECT_EQ(condition(d.status, kRegistered)["reason"], "SourceUnauthorized");
+  // The Secret was edited (fixed credentials): the Job runs again.
+  observed.source_secret_version = "101";
+  d = reconcile_model(model, observed, make_settings());
+  EXPECT_TRUE(d.delete_job);
+  ASSERT_TRUE(d.requeue_after);
+  EXPECT_EQ(*d.requeue_after, std::chrono::seconds(1));
+  EXPECT_NE(condition(d.status, kRegistered)["message"].get<std::string>().find(
+                "Secret \"headers\" changed since"),
+            std::string::npos);
+  // ... and the new Job records the Secret's version it runs with.
+  observed.job.reset();
+  d = reconcile_model(model, observed, make_settings());
+  ASSERT_TRUE(d.create_job);
+  EXPECT_EQ((*d.create_job)["metadata"]["annotations"][kSourceSecretVersionAnnotation], "101");
+}
+
 TEST(ModelReconciler, TransientFailuresAreRetried) {
   auto model = make_model("https://h.example.com/m.pkl");
   const std::string dns = R"({"reason":"SourceDNS","message":"no such host"})";

@@ -26,6 +26,14 @@ TEST(JobObservation, RunningJob) {
   EXPECT_FALSE(o.termination_message);
 }
 
+TEST(JobObservation, ReadsTheSourceSecretVersionItRanWith) {
+  json job = {
+      {"metadata",
+       {{"name", "m-register-1"}, {"annotations", {{"kiln.dev/source-secret-version", "4711"}}}}}};
+  EXPECT_EQ(observe_job(job, {}).source_secret_version, "4711");
+  EXPECT_FALSE(observe_job({{"metadata", {{"name", "m"}}}}, {}).source_secret_version);
+}
+
 TEST(JobObservation, CompleteJobTakesTheNewestPodsMessage) {
   json job = {{"metadata", {{"name", "m-register-1"}}},
               {"status",
