@@ -87,6 +87,9 @@ kube::ResourceRef resource_of(const json& object) {
   if (kind == "PodDisruptionBudget") return res::pod_disruption_budgets();
   if (kind == "Secret") return res::secrets();
   if (kind == "ConfigMap") return res::config_maps();
+  if (kind == "Ingress") return res::ingresses();
+  if (kind == "HTTPRoute") return http_routes();
+  if (kind == "Certificate") return certificates();
   throw std::logic_error("no resource for kind " + kind);
 }
 
@@ -322,6 +325,14 @@ class Reconciler {
 
 }  // namespace
 
+kube::ResourceRef http_routes() {
+  return {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true};
+}
+
+kube::ResourceRef certificates() {
+  return {"cert-manager.io", "v1", "certificates", "Certificate", true};
+}
+
 void add_inference_service_controller(manager::Manager& mgr,
                                       const InferenceServiceControllerOptions& options) {
   // Only Kiln's own children are cached, trimmed to what the reconciler reads.
@@ -341,10 +352,13 @@ void add_inference_service_controller(manager::Manager& mgr,
   set_cache_options_once(mgr, res::config_maps(), config_maps);
   set_cache_options_once(mgr, res::deployments(), workloads);
   set_cache_options_once(mgr, res::daemon_sets(), workloads);
-  for (const auto& r :
-       {res::services(), res::horizontal_pod_autoscalers(), res::pod_disruption_budgets()}) {
-    set_cache_options_once(mgr, r, metadata);
-  }
+  std::vector<kube::ResourceRef> metadata_only = {res::services(),
+                                                  res::horizontal_pod_autoscalers(),
+                                                  res::pod_disruption_budgets(), res::ingresses()};
+  // Optional kinds: watched only when their API was served at start.
+  if (options.serving.gateway_api) metadata_only.push_back(http_routes());
+  if (options.serving.cert_manager) metadata_only.push_back(certificates());
+  for (const auto& r : metadata_only) set_cache_options_once(mgr, r, metadata);
 
   auto& services = mgr.informer(api::inference_services());
   services.add_index(kModelIndex, referenced_models);
@@ -358,7 +372,8 @@ void add_inference_service_controller(manager::Manager& mgr,
     };
   };
 
-  mgr.controller("inferenceservice")
+  auto builder = mgr.controller("inferenceservice");
+  builder
       .for_resource(
           api::inference_services(),
           {manager::any_of({manager::generation_changed(), manager::annotations_changed()})})
@@ -369,11 +384,13 @@ void add_inference_service_controller(manager::Manager& mgr,
       .owns(res::pod_disruption_budgets())
       .owns(res::secrets())
       .owns(res::config_maps())
+      .owns(res::ingresses())
       .watches(api::models(), by_index(kModelIndex))
       .watches(api::environments(), by_index(kEnvironmentIndex))
-      .watches(res::config_maps(), by_index(kConfigMapIndex))
-      .workers(options.workers)
-      .complete(Reconciler(mgr, options));
+      .watches(res::config_maps(), by_index(kConfigMapIndex));
+  if (options.serving.gateway_api) builder.owns(http_routes());
+  if (options.serving.cert_manager) builder.owns(certificates());
+  builder.workers(options.workers).complete(Reconciler(mgr, options));
 }
 
 }  // namespace kiln::controllers
