@@ -213,6 +213,26 @@ TEST_F(ExposureTest, IssuerWithoutCertManagerIsReportedAndTheServiceStillRuns) {
             std::string::npos);
   // The workload runs; only the certificate is missing.
   EXPECT_TRUE(eventually([&] { return pods_ready("issued", 1); }));
+
+  // Refused at admission, with the rule's message.
+  auto refused = [&](const std::string& name, const json& exposure) {
+    auto r = kubectl({"apply", "-f", "-"}, json{{"apiVersion", "kiln.dev/v1alpha1"},
+                                                {"kind", "InferenceService"},
+                                                {"metadata", {{"name", name}}},
+                                                {"spec", spec_with({{"exposure", exposure}})}}
+                                               .dump());
+    EXPECT_NE(r.exit_code, 0) << name;
+    return r.output;
+  };
+  EXPECT_NE(refused("no-gateway", {{"kind", "HTTPRoute"}, {"host", kHost}})
+                .find("kind HTTPRoute needs gateway"),
+            std::string::npos);
+  EXPECT_NE(refused("wildcard", {{"host", "*.example.com"}}).find("fully qualified DNS name"),
+            std::string::npos);
+  EXPECT_NE(refused("two-certs", {{"host", kHost},
+                                  {"tls", {{"secretName", "a"}, {"issuerRef", {{"name", "b"}}}}}})
+                .find("set exactly one of secretName"),
+            std::string::npos);
   EXPECT_TRUE(operator_->running());
 }
 

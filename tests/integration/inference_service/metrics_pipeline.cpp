@@ -127,7 +127,10 @@ std::string MetricsPipeline::start() {
           "--bind-address=127.0.0.1", "--secure-port=" + std::to_string(ms_port),
           "--cert-dir=" + work_ + "/certs", "--kubelet-insecure-tls",
           "--kubelet-use-node-status-port", "--kubelet-preferred-address-types=InternalIP",
-          "--metric-resolution=10s", "--node-selector=" + std::string(kNodeLabel) + "=" + node_},
+          "--metric-resolution=10s",
+          // Must be shorter than the resolution.
+          "--kubelet-request-timeout=5s",
+          "--node-selector=" + std::string(kNodeLabel) + "=" + node_},
       work_ + "/metrics-server.log");
 
   // Endpoints to 127.0.0.1 are refused by the API; an ExternalName is not.
@@ -155,13 +158,18 @@ std::string MetricsPipeline::start() {
   r = run({"apply", "-f", "-"}, api_service.dump());
   if (r.exit_code != 0) return "APIService: " + r.output;
   registered_ = true;
+  // Available once the apiserver reaches metrics-server (a node without pods
+  // has no metrics yet: KWOK reports zero usage for it).
   if (!poll(
           [&] {
-            return run({"get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes/" + node_}).exit_code ==
-                   0;
+            return !metrics_server_->running() ||
+                   run({"get", "apiservice", "v1beta1.metrics.k8s.io", "-o",
+                        "jsonpath={.status.conditions[?(@.type==\"Available\")].status}"})
+                           .output == "True";
           },
-          120s)) {
-    return "metrics.k8s.io does not answer for " + node_ + "\n" +
+          120s) ||
+      !metrics_server_->running()) {
+    return "metrics.k8s.io is not available\n" +
            run({"get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "yaml"}).output + logs();
   }
   return "";
