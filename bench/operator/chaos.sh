@@ -33,7 +33,7 @@ trap cleanup EXIT
 say() { printf '[%6.1f s] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
 T0=$(date +%s.%N)
 
-"$ROOT/tests/cluster/cluster.sh" up --dir "$DIR/cluster" >/dev/null
+"$ROOT/tests/cluster/cluster.sh" up --dir "$DIR/cluster" >/dev/null 2>&1
 eval "$("$ROOT/tests/cluster/cluster.sh" env --dir "$DIR/cluster")"
 k() { "$KUBECTL" --kubeconfig="$KUBECONFIG" "$@"; }
 k apply --server-side -f "$ROOT/crds/" >/dev/null
@@ -137,11 +137,20 @@ driver() {
 driver >"$DIR/driver.log" 2>&1 &
 DRIVER_PID=$!
 
-# The killer: random moments, 1-6 s apart, while the driver runs (and after,
-# if it finishes first, until all kills are done).
+# The killer: spread over the driver's five phases (kill n waits for phase
+# (n-1)*5/KILLS), each at a random moment 0.5-4 s after the previous one.
+phases=("phase create" "phase update 1" "phase delete" "phase update 2" "phase re-create" "phase done")
+phase_index() {
+  local now i
+  now=$(cat "$DIR/phase" 2>/dev/null || echo "phase create")
+  for i in "${!phases[@]}"; do [[ ${phases[$i]} == "$now" ]] && { echo "$i"; return; }; done
+  echo 0
+}
 kills=()
 for n in $(seq 1 "$KILLS"); do
-  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", 1 + 5 * r / 32767 }')"
+  want=$(((n - 1) * 5 / KILLS))
+  while (($(phase_index) < want)); do sleep 0.2; done
+  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", 0.5 + 3.5 * r / 32767 }')"
   kill -9 "$OP_PID"
   wait "$OP_PID" 2>/dev/null || true
   say "kill $n: SIGKILL kiln-operator pid $OP_PID during $(cat "$DIR/phase")"

@@ -168,7 +168,8 @@ build_gateway-api() {
   rm -rf "$tmp" && mkdir -p "$tmp/bin"
   src=$(cd "$tools/gateway-api" && go mod download sigs.k8s.io/gateway-api &&
     go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)
-  cat "$src"/config/crd/standard/*.yaml >"$tmp/standard-crds.yaml"
+  local f
+  for f in "$src"/config/crd/standard/*.yaml; do echo ---; cat "$f"; done >"$tmp/standard-crds.yaml"
   mv "$tmp" "$dir"
 }
 
