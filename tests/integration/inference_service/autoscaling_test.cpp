@@ -6,6 +6,7 @@
 // to minReplicas.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <thread>
 
 #include "tests/integration/inference_service/inference_service_fixture.hpp"
@@ -85,6 +86,7 @@ TEST_F(AutoscalingTest, EmulatedCpuAboveTargetScalesToMaxAndBelowBackToMin) {
 
   // 1 CPU of 100m requested = 1000%: the HPA wants 20, maxReplicas caps it at 4.
   ASSERT_EQ(pipeline_->set_usage(ns(), "1", "64Mi"), "");
+  const auto raised = std::chrono::steady_clock::now();
   int most = 0;
   const bool reached_max = eventually(
       [&] {
@@ -93,6 +95,7 @@ TEST_F(AutoscalingTest, EmulatedCpuAboveTargetScalesToMaxAndBelowBackToMin) {
       },
       240s, 1s);
   ASSERT_TRUE(reached_max) << get_json({"hpa", "web"}).dump(2) << pipeline_->logs();
+  const auto scale_up = std::chrono::steady_clock::now() - raised;
   // Stays at the maximum while the load lasts, never above it.
   for (int i = 0; i < 20; ++i) {
     most = std::max(most, desired_replicas());
@@ -106,8 +109,14 @@ TEST_F(AutoscalingTest, EmulatedCpuAboveTargetScalesToMaxAndBelowBackToMin) {
 
   // 5m = 5%: back to minReplicas (scale-down stabilisation 0 s).
   ASSERT_EQ(pipeline_->set_usage(ns(), "5m", "64Mi"), "");
+  const auto lowered = std::chrono::steady_clock::now();
   ASSERT_TRUE(eventually([&] { return desired_replicas() == 1 && pods_ready("web", 1); }, 240s, 1s))
       << get_json({"hpa", "web"}).dump(2) << pipeline_->logs();
+  const auto scale_down = std::chrono::steady_clock::now() - lowered;
+  std::cout << "[ INFO     ] usage 1000% of target: 1 -> 4 replicas (max) Ready in "
+            << std::chrono::duration_cast<std::chrono::seconds>(scale_up).count()
+            << " s; usage 5%: back to 1 (min) in "
+            << std::chrono::duration_cast<std::chrono::seconds>(scale_down).count() << " s\n";
   EXPECT_TRUE(wait_ready("web", 60s)) << service("web").dump(2);
   // Every pod ran on the metrics node, the only one whose usage is emulated.
   for (const auto& p : pods("web")["items"]) {
