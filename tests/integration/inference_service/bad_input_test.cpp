@@ -64,6 +64,9 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
   json missing_env = spec_for("dev");
   missing_env["environmentRef"]["name"] = "no-such-env";
   apply_service("no-env", missing_env);
+  json missing_account = spec_for("dev");
+  missing_account["serviceAccountName"] = "no-such-account";
+  apply_service("no-account", missing_account);
 
   ASSERT_TRUE(wait_reason("no-script", "ScriptConfigMapNotFound")) << service("no-script").dump(2);
   EXPECT_NE(ready_message("no-script").find("kubectl create configmap no-such-scripts"),
@@ -76,6 +79,11 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
   for (const char* name : {"no-script", "no-model", "no-env"}) {
     EXPECT_NE(kubectl({"get", "deployment", name}).exit_code, 0) << name;
   }
+  // The pods cannot be created: the API's reason, quoted.
+  ASSERT_TRUE(wait_reason("no-account", "ReplicaFailure", 120s))
+      << service("no-account").dump(2) << operator_log();
+  EXPECT_NE(ready_message("no-account").find("no-such-account"), std::string::npos)
+      << ready_message("no-account");
 
   // Stuck services are not retried in a hot loop.
   const double idle = reconciles_during(20s);
@@ -87,6 +95,8 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
                 .exit_code,
             0);
   ASSERT_TRUE(wait_ready("no-script")) << service("no-script").dump(2) << operator_log();
+  ASSERT_EQ(kubectl({"create", "serviceaccount", "no-such-account"}).exit_code, 0);
+  ASSERT_TRUE(wait_ready("no-account", 180s)) << service("no-account").dump(2) << operator_log();
 }
 
 TEST_F(BadInputTest, ReferencesToObjectsOfTheWrongKindAreReported) {
@@ -159,6 +169,25 @@ TEST_F(BadInputTest, ImpossibleResourcesAreRejectedOrReportedUnschedulable) {
 
   const double idle = reconciles_during(20s);
   EXPECT_LE(idle, 6) << "reconciles in 20 s with an unschedulable and an invalid service";
+  EXPECT_TRUE(operator_->running());
+}
+
+TEST_F(BadInputTest, ResourcesAboveTheNamespaceQuotaAreReported) {
+  create_model("diabetes", 1);
+  create_environment("sklearn");
+  ASSERT_EQ(
+      kubectl({"create", "quota", "small", "--hard=requests.cpu=1,requests.memory=1Gi"}).exit_code,
+      0);
+  start_operator();
+  json big = spec_for("cluster");
+  big["replicas"] = 1;
+  big["resources"] = {{"requests", {{"cpu", "2"}, {"memory", "512Mi"}}}};
+  apply_service("big", big);
+  ASSERT_TRUE(wait_reason("big", "QuotaExceeded", 120s))
+      << service("big").dump(2) << operator_log();
+  EXPECT_NE(ready_message("big").find("raise the namespace's ResourceQuota"), std::string::npos)
+      << ready_message("big");
+  EXPECT_LE(reconciles_during(20s), 6);
   EXPECT_TRUE(operator_->running());
 }
 
