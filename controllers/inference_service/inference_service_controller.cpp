@@ -194,7 +194,8 @@ class Reconciler {
       write_status(ctx, raw, status);
       report_transition(ctx, raw, service.status, status);
     }
-    if (need_diagnosis && desired.workload_applied) {
+    // The user's keys Secret is not watched: look again until it is right.
+    if ((need_diagnosis && desired.workload_applied) || desired.keys.problem) {
       return runtime::ReconcileResult::requeue_after(
           std::chrono::seconds(options_.recheck_seconds));
     }
@@ -210,12 +211,14 @@ class Reconciler {
   // The keys Secret, read from the API: the operator caches Secrets as
   // metadata only (their data never sits in its memory), and a Secret created
   // a moment ago may not be cached yet; regenerating its keys would be wrong.
+  // The user's keysSecretRef is read too, to check it exists and holds both
+  // keys (it is not cached: only Kiln's children are).
   json observed_keys_secret(manager::ReconcileContext& ctx, const api::InferenceService& s) {
-    if (!api::effective_auth_enabled(s.spec) || (s.spec.auth && s.spec.auth->keys_secret_ref)) {
-      return nullptr;
-    }
+    if (!api::effective_auth_enabled(s.spec)) return nullptr;
     const std::string ns = api::meta_namespace(s.metadata);
-    const std::string name = isvc::keys_secret_name(api::meta_name(s.metadata));
+    const std::string name = s.spec.auth && s.spec.auth->keys_secret_ref
+                                 ? s.spec.auth->keys_secret_ref->name
+                                 : isvc::keys_secret_name(api::meta_name(s.metadata));
     try {
       return ctx.client().get(res::secrets(), ns, name);
     } catch (const kube::NotFoundError&) {

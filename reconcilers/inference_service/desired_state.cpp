@@ -89,7 +89,7 @@ DesiredState desired_state(const Inputs& in) {
   const bool edge = target == api::Target::edge;
   out.remove.push_back(edge ? ChildRef{"apps/v1", "Deployment", workload_name(name)}
                             : ChildRef{"apps/v1", "DaemonSet", workload_name(name)});
-  if (!out.models_problem && !out.image_problem && !out.script_problem) {
+  if (!out.models_problem && !out.image_problem && !out.script_problem && !out.keys.problem) {
     out.models = std::get<std::vector<ResolvedModel>>(models);
     out.image = std::get<std::string>(image);
     const json pod = pod_template({service, out.models, out.image, std::get<ScriptPlan>(script),

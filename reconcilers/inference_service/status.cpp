@@ -80,6 +80,7 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
   std::optional<Problem> not_ready = d.models_problem     ? d.models_problem
                                      : d.image_problem    ? d.image_problem
                                      : d.script_problem   ? d.script_problem
+                                     : d.keys.problem     ? d.keys.problem
                                      : d.exposure_problem ? d.exposure_problem
                                                           : workload_problem;
   const bool ready = current && !not_ready;

@@ -64,6 +64,9 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
   json missing_env = spec_for("dev");
   missing_env["environmentRef"]["name"] = "no-such-env";
   apply_service("no-env", missing_env);
+  json missing_keys = spec_for("dev");
+  missing_keys["auth"] = {{"enabled", true}, {"keysSecretRef", {{"name", "no-such-keys"}}}};
+  apply_service("no-keys", missing_keys);
   json missing_account = spec_for("dev");
   missing_account["serviceAccountName"] = "no-such-account";
   apply_service("no-account", missing_account);
@@ -76,7 +79,11 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
   EXPECT_NE(ready_message("no-model").find(ns() + "/no-such-model"), std::string::npos);
   ASSERT_TRUE(wait_reason("no-env", "EnvironmentNotFound")) << service("no-env").dump(2);
   EXPECT_NE(ready_message("no-env").find(ns() + "/no-such-env"), std::string::npos);
-  for (const char* name : {"no-script", "no-model", "no-env"}) {
+  ASSERT_TRUE(wait_reason("no-keys", "KeysSecretNotFound")) << service("no-keys").dump(2);
+  EXPECT_NE(ready_message("no-keys").find("kubectl create secret generic no-such-keys"),
+            std::string::npos)
+      << ready_message("no-keys");
+  for (const char* name : {"no-script", "no-model", "no-env", "no-keys"}) {
     EXPECT_NE(kubectl({"get", "deployment", name}).exit_code, 0) << name;
   }
   // The pods cannot be created: the API's reason, quoted.
@@ -87,7 +94,7 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
 
   // Stuck services are not retried in a hot loop.
   const double idle = reconciles_during(20s);
-  EXPECT_LE(idle, 6) << "reconciles in 20 s with three stuck services";
+  EXPECT_LE(idle, 8) << "reconciles in 20 s with five stuck services";
 
   // The missing ConfigMap appears: the service recovers by itself.
   ASSERT_EQ(kubectl({"create", "configmap", "no-such-scripts",
@@ -95,6 +102,12 @@ TEST_F(BadInputTest, ReferencesToThingsThatDoNotExistAreReportedAndRecover) {
                 .exit_code,
             0);
   ASSERT_TRUE(wait_ready("no-script")) << service("no-script").dump(2) << operator_log();
+  ASSERT_EQ(kubectl({"create", "secret", "generic", "no-such-keys",
+                     "--from-literal=primaryKey=a-primary-key-of-the-users",
+                     "--from-literal=secondaryKey=a-secondary-key-of-the-users"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(wait_ready("no-keys", 90s)) << service("no-keys").dump(2) << operator_log();
   ASSERT_EQ(kubectl({"create", "serviceaccount", "no-such-account"}).exit_code, 0);
   ASSERT_TRUE(wait_ready("no-account", 180s)) << service("no-account").dump(2) << operator_log();
 }
