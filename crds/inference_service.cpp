@@ -129,6 +129,69 @@ void from_json(const json& j, Toleration& v) {
   read_optional(j, "tolerationSeconds", v.toleration_seconds);
 }
 
+std::string_view to_string(ExposureKind kind) {
+  return kind == ExposureKind::http_route ? "HTTPRoute" : "Ingress";
+}
+
+void to_json(json& j, const IssuerReference& v) {
+  j = json{{"name", v.name}};
+  write_optional(j, "kind", v.kind);
+}
+void from_json(const json& j, IssuerReference& v) {
+  expect_object(j, "issuerRef");
+  read_field(j, "name", v.name);
+  read_optional(j, "kind", v.kind);
+}
+
+void to_json(json& j, const TlsSettings& v) {
+  j = json::object();
+  write_optional(j, "secretName", v.secret_name);
+  write_optional(j, "issuerRef", v.issuer_ref);
+}
+void from_json(const json& j, TlsSettings& v) {
+  expect_object(j, "tls");
+  read_optional(j, "secretName", v.secret_name);
+  read_optional(j, "issuerRef", v.issuer_ref);
+}
+
+void to_json(json& j, const GatewayReference& v) {
+  j = json{{"name", v.name}};
+  write_optional(j, "namespace", v.ns);
+  write_optional(j, "sectionName", v.section_name);
+}
+void from_json(const json& j, GatewayReference& v) {
+  expect_object(j, "gateway");
+  read_field(j, "name", v.name);
+  read_optional(j, "namespace", v.ns);
+  read_optional(j, "sectionName", v.section_name);
+}
+
+void to_json(json& j, const Exposure& v) {
+  j = json{{"host", v.host}};
+  if (v.kind) j["kind"] = to_string(*v.kind);
+  write_optional(j, "ingressClassName", v.ingress_class_name);
+  write_optional(j, "gateway", v.gateway);
+  write_optional(j, "tls", v.tls);
+}
+void from_json(const json& j, Exposure& v) {
+  expect_object(j, "exposure");
+  read_field(j, "host", v.host);
+  std::optional<std::string> kind;
+  read_optional(j, "kind", kind);
+  if (kind) {
+    if (*kind == "Ingress") {
+      v.kind = ExposureKind::ingress;
+    } else if (*kind == "HTTPRoute") {
+      v.kind = ExposureKind::http_route;
+    } else {
+      throw DecodeError("exposure.kind: unknown kind " + *kind);
+    }
+  }
+  read_optional(j, "ingressClassName", v.ingress_class_name);
+  read_optional(j, "gateway", v.gateway);
+  read_optional(j, "tls", v.tls);
+}
+
 void to_json(json& j, const InferenceServiceSpec& v) {
   j = json{{"models", v.models}, {"inferenceConfig", v.inference_config}};
   write_optional(j, "environmentRef", v.environment_ref);
@@ -150,6 +213,8 @@ void to_json(json& j, const InferenceServiceSpec& v) {
   write_nonempty(j, "tolerations", v.tolerations);
   write_nonempty(j, "imagePullSecrets", v.image_pull_secrets);
   write_optional(j, "serviceAccountName", v.service_account_name);
+  write_optional(j, "exposure", v.exposure);
+  write_optional(j, "tls", v.tls);
 }
 void from_json(const json& j, InferenceServiceSpec& v) {
   expect_object(j, "spec");
@@ -179,6 +244,8 @@ void from_json(const json& j, InferenceServiceSpec& v) {
   read_field(j, "tolerations", v.tolerations);
   read_field(j, "imagePullSecrets", v.image_pull_secrets);
   read_optional(j, "serviceAccountName", v.service_account_name);
+  read_optional(j, "exposure", v.exposure);
+  read_optional(j, "tls", v.tls);
 }
 
 void to_json(json& j, const InferenceServiceStatus& v) {
@@ -269,6 +336,46 @@ std::optional<long double> mig_profile_memory(const std::string& profile) {
   return static_cast<long double>(*gigabytes) * 1e9L;
 }
 
+void validate_tls(const TlsSettings& tls, const std::string& path, FieldErrors& errors) {
+  if (tls.secret_name.has_value() == tls.issuer_ref.has_value()) {
+    errors.push_back({path, "set exactly one of secretName and issuerRef"});
+  }
+  if (tls.secret_name && !is_dns_subdomain(*tls.secret_name)) {
+    errors.push_back({path + ".secretName", "must be a Secret name (a DNS subdomain)"});
+  }
+  if (tls.issuer_ref) {
+    if (!is_dns_subdomain(tls.issuer_ref->name)) {
+      errors.push_back({path + ".issuerRef.name", "must be an issuer name (a DNS subdomain)"});
+    }
+    if (tls.issuer_ref->kind && *tls.issuer_ref->kind != "Issuer" &&
+        *tls.issuer_ref->kind != "ClusterIssuer") {
+      errors.push_back({path + ".issuerRef.kind", "must be Issuer or ClusterIssuer"});
+    }
+  }
+}
+
+void validate_exposure(const Exposure& e, FieldErrors& errors) {
+  const auto kind = e.kind.value_or(ExposureKind::ingress);
+  if (!is_dns_subdomain(e.host) || e.host.find('.') == std::string::npos) {
+    errors.push_back({"spec.exposure.host",
+                      "must be a fully qualified DNS name such as "
+                      "scoring.example.com (no wildcard, no port)"});
+  }
+  if (kind == ExposureKind::http_route && !e.gateway) {
+    errors.push_back({"spec.exposure.gateway", "kind HTTPRoute needs the Gateway to attach to"});
+  }
+  if (kind == ExposureKind::ingress && e.gateway) {
+    errors.push_back({"spec.exposure.gateway", "applies only to kind HTTPRoute"});
+  }
+  if (kind == ExposureKind::http_route && e.ingress_class_name) {
+    errors.push_back({"spec.exposure.ingressClassName", "applies only to kind Ingress"});
+  }
+  if (e.gateway && !is_dns_subdomain(e.gateway->name)) {
+    errors.push_back({"spec.exposure.gateway.name", "must be a Gateway name (a DNS subdomain)"});
+  }
+  if (e.tls) validate_tls(*e.tls, "spec.exposure.tls", errors);
+}
+
 }  // namespace
 
 void apply_defaults(InferenceService& service) {
@@ -287,6 +394,15 @@ void apply_defaults(InferenceService& service) {
   if (spec.gpu) default_to(spec.gpu->count, 1);
   if (spec.fpga) default_to(spec.fpga->count, 1);
   for (auto& t : spec.tolerations) default_to(t.op, std::string("Equal"));
+  if (spec.exposure) {
+    default_to(spec.exposure->kind, ExposureKind::ingress);
+    if (spec.exposure->tls && spec.exposure->tls->issuer_ref) {
+      default_to(spec.exposure->tls->issuer_ref->kind, std::string("Issuer"));
+    }
+  }
+  if (spec.tls && spec.tls->issuer_ref) {
+    default_to(spec.tls->issuer_ref->kind, std::string("Issuer"));
+  }
 }
 
 bool effective_auth_enabled(const InferenceServiceSpec& spec) {
@@ -415,6 +531,8 @@ FieldErrors validate(const InferenceService& service) {
       errors.push_back({"spec.serviceAccountName", "must be a DNS subdomain"});
     }
   }
+  if (spec.exposure) validate_exposure(*spec.exposure, errors);
+  if (spec.tls) validate_tls(*spec.tls, "spec.tls", errors);
   return errors;
 }
 

@@ -72,6 +72,42 @@ struct Toleration {
   bool operator==(const Toleration&) const = default;
 };
 
+// A cert-manager issuer (cert-manager.io/v1 Issuer or ClusterIssuer).
+struct IssuerReference {
+  std::string name;
+  std::optional<std::string> kind;  // Issuer | ClusterIssuer, default Issuer
+  bool operator==(const IssuerReference&) const = default;
+};
+
+// Where a certificate comes from: a kubernetes.io/tls Secret the user keeps,
+// or a cert-manager Certificate Kiln creates from an issuer. Exactly one.
+struct TlsSettings {
+  std::optional<std::string> secret_name;
+  std::optional<IssuerReference> issuer_ref;
+  bool operator==(const TlsSettings&) const = default;
+};
+
+// The Gateway (gateway.networking.k8s.io/v1) an HTTPRoute attaches to.
+struct GatewayReference {
+  std::string name;
+  std::optional<std::string> ns;  // namespace; default the service's
+  std::optional<std::string> section_name;
+  bool operator==(const GatewayReference&) const = default;
+};
+
+enum class ExposureKind { ingress, http_route };
+std::string_view to_string(ExposureKind kind);
+
+// Exposure outside the cluster at <host>: an Ingress or an HTTPRoute.
+struct Exposure {
+  std::optional<ExposureKind> kind;  // default Ingress
+  std::string host;
+  std::optional<std::string> ingress_class_name;  // Ingress only
+  std::optional<GatewayReference> gateway;        // HTTPRoute only (required)
+  std::optional<TlsSettings> tls;
+  bool operator==(const Exposure&) const = default;
+};
+
 struct InferenceServiceSpec {
   std::vector<ModelReference> models;
   std::optional<LocalObjectReference> environment_ref;
@@ -94,6 +130,8 @@ struct InferenceServiceSpec {
   std::vector<Toleration> tolerations;
   std::vector<LocalObjectReference> image_pull_secrets;
   std::optional<std::string> service_account_name;
+  std::optional<Exposure> exposure;
+  std::optional<TlsSettings> tls;  // in-cluster TLS: kiln-serve serves HTTPS
   bool operator==(const InferenceServiceSpec&) const = default;
 };
 
@@ -135,6 +173,14 @@ void to_json(nlohmann::json& j, const FpgaRequest& v);
 void from_json(const nlohmann::json& j, FpgaRequest& v);
 void to_json(nlohmann::json& j, const Toleration& v);
 void from_json(const nlohmann::json& j, Toleration& v);
+void to_json(nlohmann::json& j, const IssuerReference& v);
+void from_json(const nlohmann::json& j, IssuerReference& v);
+void to_json(nlohmann::json& j, const TlsSettings& v);
+void from_json(const nlohmann::json& j, TlsSettings& v);
+void to_json(nlohmann::json& j, const GatewayReference& v);
+void from_json(const nlohmann::json& j, GatewayReference& v);
+void to_json(nlohmann::json& j, const Exposure& v);
+void from_json(const nlohmann::json& j, Exposure& v);
 void to_json(nlohmann::json& j, const InferenceServiceSpec& v);
 void from_json(const nlohmann::json& j, InferenceServiceSpec& v);
 void to_json(nlohmann::json& j, const InferenceServiceStatus& v);

@@ -87,6 +87,9 @@ kube::ResourceRef resource_of(const json& object) {
   if (kind == "PodDisruptionBudget") return res::pod_disruption_budgets();
   if (kind == "Secret") return res::secrets();
   if (kind == "ConfigMap") return res::config_maps();
+  if (kind == "Ingress") return res::ingresses();
+  if (kind == "HTTPRoute") return http_routes();
+  if (kind == "Certificate") return certificates();
   throw std::logic_error("no resource for kind " + kind);
 }
 
@@ -191,7 +194,8 @@ class Reconciler {
       write_status(ctx, raw, status);
       report_transition(ctx, raw, service.status, status);
     }
-    if (need_diagnosis && desired.workload_applied) {
+    // The user's keys Secret is not watched: look again until it is right.
+    if ((need_diagnosis && desired.workload_applied) || desired.keys.problem) {
       return runtime::ReconcileResult::requeue_after(
           std::chrono::seconds(options_.recheck_seconds));
     }
@@ -207,12 +211,14 @@ class Reconciler {
   // The keys Secret, read from the API: the operator caches Secrets as
   // metadata only (their data never sits in its memory), and a Secret created
   // a moment ago may not be cached yet; regenerating its keys would be wrong.
+  // The user's keysSecretRef is read too, to check it exists and holds both
+  // keys (it is not cached: only Kiln's children are).
   json observed_keys_secret(manager::ReconcileContext& ctx, const api::InferenceService& s) {
-    if (!api::effective_auth_enabled(s.spec) || (s.spec.auth && s.spec.auth->keys_secret_ref)) {
-      return nullptr;
-    }
+    if (!api::effective_auth_enabled(s.spec)) return nullptr;
     const std::string ns = api::meta_namespace(s.metadata);
-    const std::string name = isvc::keys_secret_name(api::meta_name(s.metadata));
+    const std::string name = s.spec.auth && s.spec.auth->keys_secret_ref
+                                 ? s.spec.auth->keys_secret_ref->name
+                                 : isvc::keys_secret_name(api::meta_name(s.metadata));
     try {
       return ctx.client().get(res::secrets(), ns, name);
     } catch (const kube::NotFoundError&) {
@@ -322,6 +328,14 @@ class Reconciler {
 
 }  // namespace
 
+kube::ResourceRef http_routes() {
+  return {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true};
+}
+
+kube::ResourceRef certificates() {
+  return {"cert-manager.io", "v1", "certificates", "Certificate", true};
+}
+
 void add_inference_service_controller(manager::Manager& mgr,
                                       const InferenceServiceControllerOptions& options) {
   // Only Kiln's own children are cached, trimmed to what the reconciler reads.
@@ -341,10 +355,13 @@ void add_inference_service_controller(manager::Manager& mgr,
   set_cache_options_once(mgr, res::config_maps(), config_maps);
   set_cache_options_once(mgr, res::deployments(), workloads);
   set_cache_options_once(mgr, res::daemon_sets(), workloads);
-  for (const auto& r :
-       {res::services(), res::horizontal_pod_autoscalers(), res::pod_disruption_budgets()}) {
-    set_cache_options_once(mgr, r, metadata);
-  }
+  std::vector<kube::ResourceRef> metadata_only = {res::services(),
+                                                  res::horizontal_pod_autoscalers(),
+                                                  res::pod_disruption_budgets(), res::ingresses()};
+  // Optional kinds: watched only when their API was served at start.
+  if (options.serving.gateway_api) metadata_only.push_back(http_routes());
+  if (options.serving.cert_manager) metadata_only.push_back(certificates());
+  for (const auto& r : metadata_only) set_cache_options_once(mgr, r, metadata);
 
   auto& services = mgr.informer(api::inference_services());
   services.add_index(kModelIndex, referenced_models);
@@ -358,7 +375,8 @@ void add_inference_service_controller(manager::Manager& mgr,
     };
   };
 
-  mgr.controller("inferenceservice")
+  auto builder = mgr.controller("inferenceservice");
+  builder
       .for_resource(
           api::inference_services(),
           {manager::any_of({manager::generation_changed(), manager::annotations_changed()})})
@@ -369,11 +387,13 @@ void add_inference_service_controller(manager::Manager& mgr,
       .owns(res::pod_disruption_budgets())
       .owns(res::secrets())
       .owns(res::config_maps())
+      .owns(res::ingresses())
       .watches(api::models(), by_index(kModelIndex))
       .watches(api::environments(), by_index(kEnvironmentIndex))
-      .watches(res::config_maps(), by_index(kConfigMapIndex))
-      .workers(options.workers)
-      .complete(Reconciler(mgr, options));
+      .watches(res::config_maps(), by_index(kConfigMapIndex));
+  if (options.serving.gateway_api) builder.owns(http_routes());
+  if (options.serving.cert_manager) builder.owns(certificates());
+  builder.workers(options.workers).complete(Reconciler(mgr, options));
 }
 
 }  // namespace kiln::controllers

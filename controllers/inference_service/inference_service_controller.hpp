@@ -12,6 +12,11 @@
 
 namespace kiln::controllers {
 
+// The optional kinds an InferenceService may own; served_optional_kinds()
+// asks discovery which are installed (gateway_api, cert_manager in serving).
+kube::ResourceRef http_routes();
+kube::ResourceRef certificates();
+
 struct InferenceServiceControllerOptions {
   reconcilers::inference_service::ServingOptions serving;
   int workers = 4;

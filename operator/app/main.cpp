@@ -40,6 +40,19 @@ kube::ClientConfig client_config(const app::OperatorOptions& options) {
   return kube::default_config();
 }
 
+// Whether an optional API (a CRD Kiln does not install) is served.
+bool served(kube::RestClient& client, const kube::ResourceRef& resource) {
+  try {
+    manager::require_served(client, resource);
+    spdlog::info("{} is served: InferenceServices may use it", resource.kind);
+    return true;
+  } catch (const manager::ResourceNotServedError&) {
+    spdlog::info("{}.{} is not served: InferenceServices asking for it report it",
+                 resource.resource, resource.group);
+    return false;
+  }
+}
+
 // Every Kiln kind must be served: the CRDs are installed together (crds/).
 bool crds_installed(kube::RestClient& client) {
   bool ok = true;
@@ -171,6 +184,10 @@ int run(const app::OperatorOptions& options) {
   isvc.serving.registry_plain_http = options.registry_plain_http;
   isvc.serving.scheduler_extender = options.scheduler_extender;
   isvc.serving.cluster_domain = options.cluster_domain;
+  // Exposure through HTTPRoutes and certificates from cert-manager when the
+  // cluster has them; a service asking for them otherwise says so in Ready.
+  isvc.serving.gateway_api = served(*client, controllers::http_routes());
+  isvc.serving.cert_manager = served(*client, controllers::certificates());
   if (enabled("inferenceservice")) controllers::add_inference_service_controller(mgr, isvc);
 
   runtime::ShutdownSignals signals;

@@ -52,12 +52,15 @@ json daemon_set(const api::InferenceService& service, const json& owner, const j
 
 json service(const api::InferenceService& s, const json& owner) {
   const std::string name = name_of(s);
-  json spec = {
-      {"type", "ClusterIP"},
-      {"selector", selector_labels(name)},
-      {"ports",
-       json::array(
-           {{{"name", "http"}, {"port", 80}, {"targetPort", "http"}, {"protocol", "TCP"}}})}};
+  // With in-cluster TLS kiln-serve answers HTTPS only: 443, named https.
+  const bool tls = s.spec.tls.has_value();
+  const char* port_name = tls ? "https" : "http";
+  json spec = {{"type", "ClusterIP"},
+               {"selector", selector_labels(name)},
+               {"ports", json::array({{{"name", port_name},
+                                       {"port", tls ? 443 : 80},
+                                       {"targetPort", port_name},
+                                       {"protocol", "TCP"}}})}};
   if (target_of(s) == api::Target::edge) spec["internalTrafficPolicy"] = "Local";
   return {{"apiVersion", "v1"},
           {"kind", "Service"},

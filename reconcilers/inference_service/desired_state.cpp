@@ -1,6 +1,7 @@
 #include "reconcilers/inference_service/desired_state.hpp"
 
 #include "reconcilers/inference_service/children.hpp"
+#include "reconcilers/inference_service/exposure.hpp"
 #include "reconcilers/inference_service/image_resolution.hpp"
 #include "reconcilers/inference_service/names.hpp"
 #include "reconcilers/inference_service/pod_template.hpp"
@@ -15,6 +16,46 @@ json owner_of(const api::InferenceService& service) {
           {"kind", api::kInferenceServiceKind},
           {"metadata", service.metadata}};
 }
+
+namespace {
+
+// The Ingress or HTTPRoute and the cert-manager Certificates; what the
+// cluster does not serve is neither applied nor removed.
+void add_exposure(const api::InferenceService& service, const json& owner,
+                  const ServingOptions& options, DesiredState& out) {
+  const std::string name = api::meta_name(service.metadata);
+  out.exposure_problem = exposure_problem(service, options);
+  json route = ingress(service, owner);
+  if (route.is_object()) {
+    out.apply.push_back(route);
+  } else {
+    out.remove.push_back({"networking.k8s.io/v1", "Ingress", name});
+  }
+  if (options.gateway_api) {
+    route = http_route(service, owner);
+    if (route.is_object()) {
+      out.apply.push_back(route);
+    } else {
+      out.remove.push_back({"gateway.networking.k8s.io/v1", "HTTPRoute", name});
+    }
+  }
+  if (options.cert_manager) {
+    json cert = serving_certificate(service, owner, options);
+    if (cert.is_object()) {
+      out.apply.push_back(cert);
+    } else {
+      out.remove.push_back({"cert-manager.io/v1", "Certificate", name + "-serving-tls"});
+    }
+    cert = exposure_certificate(service, owner);
+    if (cert.is_object()) {
+      out.apply.push_back(cert);
+    } else {
+      out.remove.push_back({"cert-manager.io/v1", "Certificate", name + "-exposure-tls"});
+    }
+  }
+}
+
+}  // namespace
 
 DesiredState desired_state(const Inputs& in) {
   DesiredState out;
@@ -48,7 +89,7 @@ DesiredState desired_state(const Inputs& in) {
   const bool edge = target == api::Target::edge;
   out.remove.push_back(edge ? ChildRef{"apps/v1", "Deployment", workload_name(name)}
                             : ChildRef{"apps/v1", "DaemonSet", workload_name(name)});
-  if (!out.models_problem && !out.image_problem && !out.script_problem) {
+  if (!out.models_problem && !out.image_problem && !out.script_problem && !out.keys.problem) {
     out.models = std::get<std::vector<ResolvedModel>>(models);
     out.image = std::get<std::string>(image);
     const json pod = pod_template({service, out.models, out.image, std::get<ScriptPlan>(script),
@@ -69,6 +110,7 @@ DesiredState desired_state(const Inputs& in) {
   } else {
     out.remove.push_back({"policy/v1", "PodDisruptionBudget", name});
   }
+  add_exposure(service, owner, in.options, out);
   return out;
 }
 

@@ -49,6 +49,8 @@ struct DesiredState {
   std::optional<Problem> models_problem;
   std::optional<Problem> image_problem;
   std::optional<Problem> script_problem;
+  // The cluster lacks what spec.exposure or spec.tls needs.
+  std::optional<Problem> exposure_problem;
   KeysPlan keys;
 };
 

@@ -73,6 +73,21 @@ KeysPlan plan_keys(const api::InferenceService& service, const json& owner, cons
   const std::string name = api::meta_name(service.metadata);
   if (service.spec.auth && service.spec.auth->keys_secret_ref) {
     plan.secret_name = service.spec.auth->keys_secret_ref->name;
+    const std::string who =
+        "Secret " + api::meta_namespace(service.metadata) + "/" + plan.secret_name;
+    const std::string create = "kubectl create secret generic " + plan.secret_name +
+                               " --from-literal=primaryKey=... --from-literal=secondaryKey=...";
+    if (!observed.is_object()) {
+      plan.problem = Problem{"KeysSecretNotFound",
+                             who + " (spec.auth.keysSecretRef) does not exist; create it (" +
+                                 create + ") or remove keysSecretRef to let Kiln generate keys"};
+    } else if (!decoded_key(observed, "primaryKey") || !decoded_key(observed, "secondaryKey")) {
+      plan.problem = Problem{"KeysSecretIncomplete",
+                             who +
+                                 " (spec.auth.keysSecretRef) needs non-empty keys primaryKey "
+                                 "and secondaryKey (" +
+                                 create + ")"};
+    }
     return plan;
   }
   plan.secret_name = keys_secret_name(name);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crds/inference_service.hpp"
+#include "reconcilers/inference_service/problem.hpp"
 
 namespace kiln::reconcilers::inference_service {
 
@@ -33,9 +34,13 @@ struct KeysPlan {
   std::vector<std::string> warnings;
   // What changed, for a Normal event: "PrimaryKeyRotated", ... (no key material).
   std::vector<std::string> changes;
+  // The user's Secret (keysSecretRef) is missing or lacks a key.
+  std::optional<Problem> problem;
 };
 
-// `observed` is the keys Secret as it exists (null when absent).
+// `observed` is the keys Secret as it exists (null when absent): Kiln's
+// <name>-keys, or the user's spec.auth.keysSecretRef, which must hold
+// primaryKey and secondaryKey (KeysSecretNotFound, KeysSecretIncomplete).
 KeysPlan plan_keys(const api::InferenceService& service, const nlohmann::json& owner,
                    const nlohmann::json& observed, const FreshKeys& fresh);
 

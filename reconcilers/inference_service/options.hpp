@@ -29,6 +29,10 @@ struct ServingOptions {
   std::string scheduler_name = "kiln-scheduler";
   // The cluster's DNS domain, for scoringUri.
   std::string cluster_domain = "cluster.local";
+  // What the API server served when the operator started: the Gateway API's
+  // HTTPRoute (gateway.networking.k8s.io/v1) and cert-manager's Certificate.
+  bool gateway_api = false;
+  bool cert_manager = false;
 };
 
 }  // namespace kiln::reconcilers::inference_service

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reconcilers/inference_service/exposure.hpp"
 #include "reconcilers/inference_service/names.hpp"
 
 namespace kiln::reconcilers::inference_service {
@@ -17,9 +18,15 @@ json env_var(const std::string& name, const std::string& value) {
   return {{"name", name}, {"value", value}};
 }
 
-json probe(const std::optional<api::ProbeSettings>& given) {
+// kiln-serve's port: plain HTTP, or HTTPS only with in-cluster TLS.
+json http_get(const api::InferenceServiceSpec& spec) {
+  if (spec.tls) return {{"path", "/"}, {"port", "https"}, {"scheme", "HTTPS"}};
+  return {{"path", "/"}, {"port", "http"}};
+}
+
+json probe(const api::InferenceServiceSpec& spec, const std::optional<api::ProbeSettings>& given) {
   api::ProbeSettings s = given.value_or(api::ProbeSettings{});
-  return {{"httpGet", {{"path", "/"}, {"port", "http"}}},
+  return {{"httpGet", http_get(spec)},
           {"initialDelaySeconds", s.initial_delay_seconds.value_or(0)},
           {"periodSeconds", s.period_seconds.value_or(10)},
           {"timeoutSeconds", s.timeout_seconds.value_or(2)},
@@ -50,6 +57,10 @@ json environment(const PodInputs& in) {
       env_var("SERVICE_NAME", api::meta_name(in.service.metadata)),
   });
   if (!in.keys_secret_name.empty()) env.push_back(env_var("KILN_AUTH_KEYS_FILE", kKeysDir));
+  if (spec.tls) {
+    env.push_back(env_var("KILN_TLS_CERT_FILE", std::string(kTlsDir) + "/tls.crt"));
+    env.push_back(env_var("KILN_TLS_KEY_FILE", std::string(kTlsDir) + "/tls.key"));
+  }
   for (const auto& e : spec.env) env.push_back(env_var(e.name, e.value));
   return env;
 }
@@ -174,23 +185,31 @@ json pod_template(const PodInputs& in) {
     volumes.push_back({{"name", "keys"}, {"secret", {{"secretName", in.keys_secret_name}}}});
     mounts.push_back({{"name", "keys"}, {"mountPath", kKeysDir}, {"readOnly", true}});
   }
+  if (spec.tls) {
+    // A directory mount (no subPath): the kubelet swaps in a renewed
+    // certificate and kiln-serve re-reads it on change.
+    volumes.push_back(
+        {{"name", "tls"}, {"secret", {{"secretName", serving_tls_secret(in.service)}}}});
+    mounts.push_back({{"name", "tls"}, {"mountPath", kTlsDir}, {"readOnly", true}});
+  }
 
   json container = {
       {"name", kServingContainer},
       {"image", in.image},
       {"workingDir", kAppRoot},
-      {"ports",
-       json::array({{{"name", "http"}, {"containerPort", kServingPort}, {"protocol", "TCP"}}})},
+      {"ports", json::array({{{"name", spec.tls ? "https" : "http"},
+                              {"containerPort", kServingPort},
+                              {"protocol", "TCP"}}})},
       {"env", environment(in)},
       {"volumeMounts", mounts},
       // A slow init() gets up to 10 minutes before liveness applies.
       {"startupProbe",
-       {{"httpGet", {{"path", "/"}, {"port", "http"}}},
+       {{"httpGet", http_get(spec)},
         {"periodSeconds", 2},
         {"timeoutSeconds", 2},
         {"failureThreshold", 300}}},
-      {"readinessProbe", probe(spec.probes ? spec.probes->readiness : std::nullopt)},
-      {"livenessProbe", probe(spec.probes ? spec.probes->liveness : std::nullopt)},
+      {"readinessProbe", probe(spec, spec.probes ? spec.probes->readiness : std::nullopt)},
+      {"livenessProbe", probe(spec, spec.probes ? spec.probes->liveness : std::nullopt)},
       // Endpoints drop the pod before kiln-serve stops accepting.
       {"lifecycle", {{"preStop", {{"sleep", {{"seconds", kPreStopSleepSeconds}}}}}}},
   };

@@ -1,6 +1,7 @@
 #include "reconcilers/inference_service/status.hpp"
 
 #include "operator/runtime/conditions.hpp"
+#include "reconcilers/inference_service/exposure.hpp"
 #include "reconcilers/inference_service/names.hpp"
 #include "reconcilers/inference_service/rollout.hpp"
 
@@ -36,7 +37,7 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
 
   api::InferenceServiceStatus status = service.status;
   status.observed_generation = generation;
-  const std::string base = "http://" + name + "." + ns + ".svc." + in.options.cluster_domain;
+  const std::string base = base_url(service, in.options);
   status.scoring_uri = base + "/score";
   status.swagger_uri = base + "/swagger.json";
   status.keys_secret_name =
@@ -76,10 +77,12 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in) {
            std::to_string(rollout.ready_replicas) + " replicas answering", workload_problem,
            generation));
 
-  std::optional<Problem> not_ready = d.models_problem   ? d.models_problem
-                                     : d.image_problem  ? d.image_problem
-                                     : d.script_problem ? d.script_problem
-                                                        : workload_problem;
+  std::optional<Problem> not_ready = d.models_problem     ? d.models_problem
+                                     : d.image_problem    ? d.image_problem
+                                     : d.script_problem   ? d.script_problem
+                                     : d.keys.problem     ? d.keys.problem
+                                     : d.exposure_problem ? d.exposure_problem
+                                                          : workload_problem;
   const bool ready = current && !not_ready;
   if (!ready && !not_ready) {
     not_ready = Problem{"RollingOut", "waiting for the current generation to roll out"};

@@ -153,6 +153,33 @@ build_helm() {
   mv "$tmp" "$dir"
 }
 
+# metrics-server: the resource metrics API the real HPA controller reads in the
+# autoscaling tests, scraping KWOK's emulated pod metrics. With it, from the
+# KWOK module: the Metric that serves kubelet's /metrics/resource per node and
+# the ResourceUsage and ClusterResourceUsage CRDs that set the emulated usage.
+build_metrics-server() {
+  local pkg=sigs.k8s.io/metrics-server tmp src
+  tmp=$(go_build metrics-server "$dir" "-X k8s.io/client-go/pkg/version.gitVersion=$1" $pkg/cmd/metrics-server)
+  src=$(cd "$tools/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  cp "$src/kustomize/metrics/resource/metrics-resource.yaml" "$tmp/kwok-metrics.yaml"
+  cat "$src/kustomize/crd/bases/kwok.x-k8s.io_clusterresourceusages.yaml" <(echo ---) \
+    "$src/kustomize/crd/bases/kwok.x-k8s.io_resourceusages.yaml" >"$tmp/kwok-usage-crds.yaml"
+  mv "$tmp" "$dir"
+}
+
+# The Gateway API's standard CRDs (HTTPRoute, Gateway, ...) for the exposure
+# tests: downloaded with the module, nothing built (bin/ stays empty: ensure
+# looks for it).
+build_gateway-api() {
+  local tmp="$dir.tmp.$$" src
+  rm -rf "$tmp" && mkdir -p "$tmp/bin"
+  src=$(cd "$tools/gateway-api" && go mod download sigs.k8s.io/gateway-api &&
+    go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)
+  local f
+  for f in "$src"/config/crd/standard/*.yaml; do echo ---; cat "$f"; done >"$tmp/standard-crds.yaml"
+  mv "$tmp" "$dir"
+}
+
 ensure kubernetes k8s.io/kubernetes
 k8s=$dir
 ensure etcd go.etcd.io/etcd/server/v3
@@ -163,6 +190,10 @@ ensure versitygw github.com/versity/versitygw
 versitygw=$dir
 ensure helm helm.sh/helm/v3
 helm=$dir
+ensure metrics-server sigs.k8s.io/metrics-server
+metrics_server=$dir
+ensure gateway-api sigs.k8s.io/gateway-api
+gateway_api=$dir
 if $real_node; then
   ensure node k8s.io/kubernetes
   node=$dir
@@ -182,6 +213,10 @@ KWOK=$kwok/bin/kwok
 KWOK_STAGES=$kwok/stages.yaml
 VERSITYGW=$versitygw/bin/versitygw
 HELM=$helm/bin/helm
+METRICS_SERVER=$metrics_server/bin/metrics-server
+KWOK_METRICS=$metrics_server/kwok-metrics.yaml
+KWOK_USAGE_CRDS=$metrics_server/kwok-usage-crds.yaml
+GATEWAY_API_CRDS=$gateway_api/standard-crds.yaml
 OUT
 if $real_node; then
   cat <<OUT

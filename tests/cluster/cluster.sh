@@ -108,6 +108,7 @@ start_apiserver() {
     --authorization-mode=RBAC --allow-privileged=true \
     --kubelet-client-certificate="$pki/admin.crt" --kubelet-client-key="$pki/admin.key" \
     --kubelet-preferred-address-types=InternalIP,Hostname \
+    --proxy-client-cert-file="$pki/admin.crt" --proxy-client-key-file="$pki/admin.key" \
     --endpoint-reconciler-type=none
   wait_until 180 "kube-apiserver /readyz" api_get /readyz
 }

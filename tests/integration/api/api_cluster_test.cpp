@@ -76,16 +76,19 @@ TEST_F(KilnApi, ExplainPrintsFieldDocs) {
 }
 
 TEST_F(KilnApi, ExamplesAreAdmitted) {
-  for (const char* file : {"model.yaml", "environment.yaml", "inferenceservice.yaml",
-                           "inferenceservice-gpu.yaml", "modelpackage.yaml"}) {
+  for (const char* file :
+       {"model.yaml", "environment.yaml", "inferenceservice.yaml", "inferenceservice-gpu.yaml",
+        "inferenceservice-ingress.yaml", "inferenceservice-httproute.yaml", "modelpackage.yaml"}) {
     auto r = kubectl({"create", "-f", example_path(file)});
     EXPECT_EQ(r.exit_code, 0) << file << ": " << r.output;
   }
   auto r = kubectl({"get", "kiln", "-o", "name"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* name : {"model.kiln.dev/diabetes", "environment.kiln.dev/sklearn-env",
-                           "inferenceservice.kiln.dev/diabetes", "inferenceservice.kiln.dev/resnet",
-                           "modelpackage.kiln.dev/diabetes-context"}) {
+  for (const char* name :
+       {"model.kiln.dev/diabetes", "environment.kiln.dev/sklearn-env",
+        "inferenceservice.kiln.dev/diabetes", "inferenceservice.kiln.dev/resnet",
+        "inferenceservice.kiln.dev/diabetes-public", "inferenceservice.kiln.dev/diabetes-route",
+        "modelpackage.kiln.dev/diabetes-context"}) {
     EXPECT_NE(r.output.find(name), std::string::npos) << r.output;
   }
 }

@@ -41,6 +41,12 @@ TEST(ApiRoundTrip, InferenceServiceExample) {
 TEST(ApiRoundTrip, AcceleratedInferenceServiceExample) {
   expect_round_trip<InferenceService>(example("inferenceservice-gpu.yaml"));
 }
+TEST(ApiRoundTrip, IngressExposedInferenceServiceExample) {
+  expect_round_trip<InferenceService>(example("inferenceservice-ingress.yaml"));
+}
+TEST(ApiRoundTrip, HttpRouteExposedInferenceServiceExample) {
+  expect_round_trip<InferenceService>(example("inferenceservice-httproute.yaml"));
+}
 TEST(ApiRoundTrip, ModelPackageExample) {
   expect_round_trip<ModelPackage>(example("modelpackage.yaml"));
 }

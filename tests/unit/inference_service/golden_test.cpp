@@ -127,5 +127,36 @@ TEST(InferenceServiceGolden, InitContainerModelDelivery) {
   expect_golden("init-container", render(service, one_model(), options));
 }
 
+TEST(InferenceServiceGolden, ExposedThroughAnIngressWithCertManagerAndInClusterTls) {
+  auto service = make_service(
+      {{"target", "cluster"},
+       {"exposure",
+        {{"kind", "Ingress"},
+         {"host", "diabetes.scoring.example.com"},
+         {"ingressClassName", "nginx"},
+         {"tls", {{"issuerRef", {{"name", "letsencrypt"}, {"kind", "ClusterIssuer"}}}}}}},
+       {"tls", {{"secretName", "ingress-svc-serving-cert"}}}},
+      "ingress-svc");
+  ServingOptions options;
+  options.cert_manager = true;
+  expect_golden("exposure-ingress", render(service, one_model(), options));
+}
+
+TEST(InferenceServiceGolden, ExposedThroughAnHttpRouteWithInClusterTlsFromCertManager) {
+  auto service = make_service(
+      {{"target", "dev"},
+       {"exposure",
+        {{"kind", "HTTPRoute"},
+         {"host", "route.scoring.example.com"},
+         {"gateway", {{"name", "public"}, {"namespace", "gateways"}, {"sectionName", "https"}}},
+         {"tls", {{"secretName", "scoring-example-com"}}}}},
+       {"tls", {{"issuerRef", {{"name", "cluster-ca"}}}}}},
+      "route-svc");
+  ServingOptions options;
+  options.gateway_api = true;
+  options.cert_manager = true;
+  expect_golden("exposure-httproute", render(service, one_model(), options));
+}
+
 }  // namespace
 }  // namespace kiln::reconcilers::inference_service

@@ -93,11 +93,28 @@ TEST(Keys, AuthOffByDefaultForDevAndNoSecret) {
 }
 
 TEST(Keys, UserSecretIsMountedNotWritten) {
-  auto p =
-      plan(make_service({{"auth", {{"enabled", true}, {"keysSecretRef", {{"name", "mine"}}}}}}),
-           nullptr);
+  const json mine = {{"data",
+                      {{"primaryKey", base64_encode("user-primary")},
+                       {"secondaryKey", base64_encode("user-secondary")}}}};
+  auto p = plan(
+      make_service({{"auth", {{"enabled", true}, {"keysSecretRef", {{"name", "mine"}}}}}}), mine);
   EXPECT_TRUE(p.secret.is_null());
   EXPECT_EQ(p.secret_name, "mine");
+  EXPECT_FALSE(p.problem);
+  EXPECT_TRUE(p.changes.empty());
+}
+
+TEST(Keys, MissingOrIncompleteUserSecretIsAProblem) {
+  const auto service =
+      make_service({{"auth", {{"enabled", true}, {"keysSecretRef", {{"name", "mine"}}}}}});
+  auto p = plan(service, nullptr);
+  ASSERT_TRUE(p.problem);
+  EXPECT_EQ(p.problem->reason, "KeysSecretNotFound");
+  EXPECT_NE(p.problem->message.find("Secret ns1/mine"), std::string::npos) << p.problem->message;
+  p = plan(service, json{{"data", {{"primaryKey", base64_encode("only-one")}}}});
+  ASSERT_TRUE(p.problem);
+  EXPECT_EQ(p.problem->reason, "KeysSecretIncomplete");
+  EXPECT_EQ(p.problem->message.find("only-one"), std::string::npos) << "a key in a message";
 }
 
 TEST(Base64, RoundTripsEveryLength) {
