@@ -37,7 +37,7 @@ for build in ${KILN_TEST_BUILDS:-build build-asan}; do
   flags=()
   select=()
   if [ "$build" = build-asan ]; then
-    flags=(-DKILN_SANITIZE=ON)
+    flags=(-DKILN_SANITIZE=ON -DKILN_CLUSTER_TESTS=OFF)
     select=(-LE cluster)
   else
     flags=(-DKILN_TEST_REAL_NODE=$([ "$real_node" = 1 ] && echo ON || echo OFF))
