@@ -82,6 +82,7 @@ int run(const app::OperatorOptions& options) {
   model.registration.registry = options.registry;
   model.registration.fetch_image = options.fetch_image;
   model.registration.registry_plain_http = options.registry_plain_http;
+  model.registration.placement = options.job_placement;
   model.registry_credentials = controllers::model::load_registry_credentials(
       *client, options.registry_secret, options.registry_ca);
   model.workers = options.model_workers.value_or(options.workers);
@@ -137,6 +138,7 @@ int run(const app::OperatorOptions& options) {
     environment.job.push_secret = options.registry_secret.substr(slash + 1);
   }
   environment.job.insecure_registry = options.registry_plain_http;
+  environment.job.placement = options.job_placement;
   if (!options.builder_image.empty()) environment.job.builder_image = options.builder_image;
   if (!options.runtime_image.empty()) environment.render.default_base_image = options.runtime_image;
   if (!options.pip_index_url.empty()) environment.render.pip_index_url = options.pip_index_url;

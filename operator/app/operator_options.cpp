@@ -73,9 +73,9 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
                "speak http:// to --registry (loopback test registries)");
   app.add_option("--fetch-image", o.fetch_image, "the kiln-fetch image registration Jobs run");
   app.add_option("--controllers", o.controllers,
-                 "the controllers to run (default: all): model, inferenceservice")
+                 "the controllers to run (default: all): model, environment, inferenceservice")
       ->delimiter(',')
-      ->check(CLI::IsMember({"model", "inferenceservice"}));
+      ->check(CLI::IsMember({"model", "environment", "inferenceservice"}));
   app.add_option("--inference-service-workers", o.inference_service_workers,
                  "concurrent reconciles of the InferenceService controller (default: --workers)")
       ->check(CLI::Range(1, 256));
@@ -97,6 +97,13 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
                  "Kiln's runtime image, the base of Environments that name none");
   app.add_option("--pip-index-url", o.pip_index_url,
                  "the Python package index builds use when an Environment names none");
+  std::vector<std::string> job_node_selector, job_tolerations;
+  app.add_option("--job-node-selector", job_node_selector,
+                 "KEY=VALUE: registration and build Jobs run only on nodes with this label "
+                 "(repeat for several)");
+  app.add_option("--job-toleration", job_tolerations,
+                 "KEY[=VALUE][:EFFECT]: registration and build Jobs tolerate this taint "
+                 "(repeat for several)");
 
   try {
     app.parse(argc, argv);
@@ -110,6 +117,17 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
     return {std::nullopt, code == 0 ? 0 : 2, out.str() + err.str()};
   } catch (const std::invalid_argument& e) {
     return {std::nullopt, 2, std::string("kiln-operator: bad address: ") + e.what() + "\n"};
+  }
+  try {
+    for (const auto& entry : job_node_selector) {
+      o.job_placement.node_selector.insert(reconcilers::parse_node_selector_entry(entry));
+    }
+    for (const auto& entry : job_tolerations) {
+      o.job_placement.tolerations.push_back(reconcilers::parse_toleration(entry));
+    }
+  } catch (const std::invalid_argument& e) {
+    return {std::nullopt, 2,
+            std::string("kiln-operator: --job-node-selector/--job-toleration: ") + e.what() + "\n"};
   }
   if (o.leader_election_namespace.empty()) o.leader_election_namespace = o.system_namespace;
   const auto slash = o.registry_secret.find('/');

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "reconcilers/placement/job_placement.hpp"
+
 namespace kiln::app {
 
 struct BindAddress {
@@ -63,6 +65,9 @@ struct OperatorOptions {
   std::string builder_image;               // empty: the build Job's default (kaniko)
   std::string runtime_image;               // empty: the renderer's default runtime image
   std::string pip_index_url;               // empty: PyPI (or the Environment's own index)
+
+  // Where registration and build Jobs run (--job-node-selector, --job-toleration).
+  reconcilers::JobPlacement job_placement;
 };
 
 struct ParseOutcome {

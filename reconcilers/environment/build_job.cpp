@@ -102,6 +102,7 @@ nlohmann::json build_job(const std::string& tag, const BuildContext& context,
          {"secret",
           {{"secretName", options.push_secret},
            {"items", {{{"key", ".dockerconfigjson"}, {"path", "config.json"}}}}}}}}}};
+  apply_job_placement(pod_spec, options.placement);
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},
           {"metadata",

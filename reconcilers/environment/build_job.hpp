@@ -24,6 +24,7 @@
 
 #include "crds/environment.hpp"
 #include "reconcilers/environment/build_context.hpp"
+#include "reconcilers/placement/job_placement.hpp"
 
 namespace kiln::reconcilers::environment {
 
@@ -39,6 +40,7 @@ struct BuildJobOptions {
   std::int32_t backoff_limit = 1;  // one retry, then Failed: never retries forever
   std::int32_t ttl_seconds_after_finished = 3600;
   std::int32_t default_timeout_seconds = 3600;
+  JobPlacement placement;  // --job-node-selector, --job-toleration
 };
 
 inline constexpr const char* kBuildTagLabel = "kiln.dev/build-tag";

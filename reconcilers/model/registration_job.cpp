@@ -142,6 +142,7 @@ json desired_registration_job(const api::Model& model, const RegistrationSetting
                      {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
                    {"containers", json::array({container})}};
   pod_spec["volumes"] = volumes;
+  apply_job_placement(pod_spec, settings.placement);
 
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},
