@@ -142,6 +142,9 @@ int run(const app::OperatorOptions& options) {
   if (!options.builder_image.empty()) environment.job.builder_image = options.builder_image;
   if (!options.runtime_image.empty()) environment.render.default_base_image = options.runtime_image;
   if (!options.pip_index_url.empty()) environment.render.pip_index_url = options.pip_index_url;
+  if (!options.serve_wheels_image.empty()) {
+    environment.render.serve_wheels_image = options.serve_wheels_image;
+  }
   environment.base_ca_file = options.registry_ca;
   if (enabled("environment")) {
     controllers::environment::add_environment_controller(

@@ -95,6 +95,8 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
                  "the image build Jobs run (default: the kaniko executor v1.24.0)");
   app.add_option("--runtime-image", o.runtime_image,
                  "Kiln's runtime image, the base of Environments that name none");
+  app.add_option("--serve-wheels-image", o.serve_wheels_image,
+                 "the kiln-serve wheels image Environments on custom base images copy from");
   app.add_option("--pip-index-url", o.pip_index_url,
                  "the Python package index builds use when an Environment names none");
   std::vector<std::string> job_node_selector, job_tolerations;

@@ -64,6 +64,7 @@ struct OperatorOptions {
   std::optional<int> environment_workers;  // overrides `workers`
   std::string builder_image;               // empty: the build Job's default (kaniko)
   std::string runtime_image;               // empty: the renderer's default runtime image
+  std::string serve_wheels_image;          // empty: the renderer's default kiln-serve wheels image
   std::string pip_index_url;               // empty: PyPI (or the Environment's own index)
 
   // Where registration and build Jobs run (--job-node-selector, --job-toleration).

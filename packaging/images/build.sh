@@ -147,8 +147,10 @@ key_of() {  # key_of DIR BASE REVISION
 
 # The kaniko Job building one context into an OCI layout on the node.
 job_manifest() {  # job_manifest NAME CONTEXT OUT BASE REVISION
-  local base_args=""
-  [ -n "$4" ] && base_args="--build-arg=BASE=$4"
+  local args=(--dockerfile=/workspace/Dockerfile --context=dir:///workspace
+    "--build-arg=VERSION=$version" "--build-arg=REVISION=$5" --no-push
+    --oci-layout-path=/out --reproducible --insecure-pull --snapshot-mode=redo)
+  [ -n "$4" ] && args+=("--build-arg=BASE=$4")
   cat <<EOF
 apiVersion: batch/v1
 kind: Job
@@ -164,16 +166,15 @@ spec:
       tolerations: [{key: kiln.dev/real-node, operator: Equal, value: "true", effect: NoSchedule}]
       containers:
       - name: kaniko
-        image: $KILN_IMAGE_KANIKO
-        args: [--dockerfile=/workspace/Dockerfile, --context=dir:///workspace, $base_args,
-               --build-arg=VERSION=$version, --build-arg=REVISION=$5, --no-push,
-               --oci-layout-path=/out, --reproducible, --insecure-pull, --snapshot-mode=redo]
+        image: "$KILN_IMAGE_KANIKO"
+        args:
+$(printf '        - "%s"\n' "${args[@]}")
         volumeMounts:
         - {name: context, mountPath: /workspace, readOnly: true}
         - {name: out, mountPath: /out}
       volumes:
-      - {name: context, hostPath: {path: $2, type: Directory}}
-      - {name: out, hostPath: {path: $3, type: DirectoryOrCreate}}
+      - {name: context, hostPath: {path: "$2", type: Directory}}
+      - {name: out, hostPath: {path: "$3", type: DirectoryOrCreate}}
 EOF
 }
 

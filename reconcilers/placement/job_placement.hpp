@@ -4,7 +4,7 @@
 // Environment build Jobs (kaniko) go to nodes chosen by the admin, e.g. build
 // nodes with a taint that keeps serving pods away.
 //
-//   kiln-operator --job-node-selector kiln.dev/real-node=true \
+//   kiln-operator --job-node-selector kiln.dev/real-node=true
 //                 --job-toleration kiln.dev/real-node=true:NoSchedule
 
 #include <map>

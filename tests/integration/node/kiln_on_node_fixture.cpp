@@ -105,6 +105,8 @@ void KilnOnNodeTest::start_operator(const std::vector<std::string>& extra) {
                                    cluster().var("KILN_IMAGE_KANIKO"),
                                    "--runtime-image",
                                    image("RUNTIME"),
+                                   "--serve-wheels-image",
+                                   image("SERVE_WHEELS"),
                                    "--pip-index-url",
                                    cluster().var("KILN_PYPI_INDEX"),
                                    "--job-node-selector",

@@ -71,6 +71,9 @@ TEST(JobPlacement, OperatorFlags) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--job-toleration"), std::string::npos) << r.output;
   EXPECT_TRUE(parse({"--controllers", "model,environment"}).options);
+  r = parse({"--serve-wheels-image", "registry.test/kiln/kiln-serve-wheels@sha256:1"});
+  ASSERT_TRUE(r.options) << r.output;
+  EXPECT_EQ(r.options->serve_wheels_image, "registry.test/kiln/kiln-serve-wheels@sha256:1");
 }
 
 }  // namespace
