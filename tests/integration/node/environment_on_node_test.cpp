@@ -5,6 +5,7 @@
 // ends Failed with pip's own error in the status.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <set>
 
 #include "tests/integration/node/kiln_on_node_fixture.hpp"
@@ -57,6 +58,9 @@ TEST_F(EnvironmentOnNodeTest, BuildsOnTheNodeReusesTheImageAndReportsPipErrors) 
   const std::string tail = failed.value("buildLogTail", "");
   EXPECT_NE(tail.find("kiln-no-such-package"), std::string::npos) << failed.dump(2);
   EXPECT_NE(tail.find("No matching distribution found"), std::string::npos) << failed.dump(2);
+  std::cout << "failed build's status: reason " << failed["conditions"][0].value("reason", "")
+            << ", log tail ends with:\n"
+            << tail.substr(tail.size() > 400 ? tail.size() - 400 : 0) << "\n";
 
   // The builds ran on the real node: the failing one, and the first unless an
   // earlier test of this cluster already pushed the same content.

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -116,6 +117,15 @@ spec:
 
   // A new Model version (the same model saved compressed: other bytes, same
   // answers) rolls out while a client scores without a pause.
+  auto serving_pods = [&] {
+    std::set<std::string> names;
+    for (const auto& pod :
+         get_json({"pods", "-l", "kiln.dev/inference-service=diabetes"})["items"]) {
+      names.insert(pod["metadata"]["name"].get<std::string>());
+    }
+    return names;
+  };
+  const auto pods_before = serving_pods();
   std::atomic<bool> stop{false};
   std::atomic<int> ok{0}, failed{0};
   std::string first_failure;
@@ -150,6 +160,8 @@ spec:
   std::cout << "rollout: " << ok << " requests answered, " << failed << " failed\n";
   EXPECT_EQ(failed, 0) << first_failure;
   EXPECT_GT(ok, 20);
+  // The new version came by a new pod; the old one is gone.
+  for (const auto& name : serving_pods()) EXPECT_EQ(pods_before.count(name), 0u) << name;
 
   // A second replica on the node fetches no byte of the model's layer.
   auto model = get_json({"model", "diabetes"});
@@ -160,8 +172,10 @@ spec:
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string layer = json::parse(r.output)["layers"][0]["digest"];
   auto layer_gets = [&] { return blob_fetches(repository, layer); };
+  // The first replica fetched it at most once (not at all when an earlier test
+  // on this node left the same layer in containerd's content store).
   const int gets_before = layer_gets();
-  EXPECT_EQ(gets_before, 1);
+  EXPECT_LE(gets_before, 1);
   kubectl({"patch", "inferenceservice", "diabetes", "--type=merge", "-p",
            R"({"spec":{"replicas":2}})"});
   ASSERT_TRUE(eventually(
