@@ -135,8 +135,12 @@ spec:
       if (a.status == 200 && seeds_answer(a.body)) {
         ++ok;
       } else if (failed++ == 0) {
-        first_failure = std::to_string(a.status) + " " + a.body;
+        first_failure = std::to_string(a.status) + " " + a.body + a.error;
       }
+      // A steady client (about 60 requests a second), not a flood: at
+      // hundreds of new connections a second the host's source ports come
+      // round while conntrack still maps them to the old pod.
+      std::this_thread::sleep_for(15ms);
     }
   });
   write_seed_model(host_dir_, true);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,13 +20,16 @@ const std::map<std::string, std::string>& kiln_images() {
     const std::string dir = Cluster::shared().dir;
     const std::string file = dir + "/kiln-images.env";
     // One build per cluster, whichever test asks first (flock: ctest -j).
+    // build.sh's summary (sizes, built or cached, seconds) goes to the test's output.
     auto r = run_command({"flock", file + ".lock", "sh", "-c",
                           "test -s \"$1\" || { \"$2\" --cluster-dir \"$3\" --build-dir \"$4\" "
-                          ">\"$1.tmp\" && mv \"$1.tmp\" \"$1\"; }",
+                          ">\"$1.tmp\" 2>\"$1.log\" && mv \"$1.tmp\" \"$1\" && "
+                          "grep '^images: ' \"$1.log\"; } || { cat \"$1.log\"; exit 1; }",
                           "sh", file, std::string(KILN_SOURCE_DIR) + "/packaging/images/build.sh",
                           dir, KILN_BUILD_DIR});
     if (r.exit_code != 0)
       throw std::runtime_error("packaging/images/build.sh failed:\n" + r.output);
+    std::cout << r.output;
     std::map<std::string, std::string> out;
     std::ifstream in(file);
     for (std::string line; std::getline(in, line);) {
@@ -202,8 +206,10 @@ KilnOnNodeTest::Answer KilnOnNodeTest::score(const std::string& url, const std::
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
-  if (curl_easy_perform(curl) == CURLE_OK) {
+  if (const auto code = curl_easy_perform(curl); code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
+  } else {
+    answer.error = curl_easy_strerror(code);
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);

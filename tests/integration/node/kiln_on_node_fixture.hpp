@@ -46,8 +46,9 @@ class KilnOnNodeTest : public RealNodeTest {
 
   // POST /score through a ClusterIP from the host; the HTTP status and body.
   struct Answer {
-    long status = 0;
+    long status = 0;  // 0: no HTTP answer (see error)
     std::string body;
+    std::string error;  // libcurl's, when the transfer failed
   };
   static Answer score(const std::string& url, const std::string& key, const std::string& body);
 
