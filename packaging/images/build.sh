@@ -133,8 +133,11 @@ stage() {  # stage IMAGE DIR: the build context
 
 revision_for() {
   case $1 in
-    runtime | serve-wheels) source_revision server packaging reconcilers/environment/files ;;
-    *) source_revision fetch operator controllers reconcilers crds scheduler cmake CMakeLists.txt packaging/images ;;
+    runtime | serve-wheels)
+      source_revision server packaging/wheels reconcilers/environment/files "$here/$1.Dockerfile" ;;
+    *)
+      source_revision fetch operator controllers reconcilers crds scheduler cmake CMakeLists.txt \
+        "$here/$1.Dockerfile" ;;
   esac
 }
 
