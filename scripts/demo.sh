@@ -4,7 +4,20 @@
 # scheduler; KWOK nodes) and show it, then serve the seeds' sample model with
 # kiln-serve and score the seeds' request. The control plane stays up
 # afterwards; `tests/cluster/cluster.sh down` stops it.
+#
+#   scripts/demo.sh [--on-node]
+#
+# --on-node (root): the control plane gets the real node, and the demo ends
+# with the whole path on it (scripts/demo_on_node.sh): Kiln's images built by
+# kaniko, kiln-operator registering the model, building the Environment and
+# serving the InferenceService, `kubectl get kiln` Ready, a scored request.
 set -euo pipefail
+on_node=false
+case ${1:-} in
+  --on-node) on_node=true ;;
+  "") ;;
+  *) echo "usage: scripts/demo.sh [--on-node]" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/paths.sh
@@ -16,7 +29,7 @@ cmake -S . -B build -G Ninja >/dev/null
 cmake --build build -j "$(nproc)" | tail -n 1
 
 echo "==> starting the local control plane"
-tests/cluster/cluster.sh up
+if $on_node; then tests/cluster/cluster.sh up --real-node; else tests/cluster/cluster.sh up; fi
 eval "$(tests/cluster/cluster.sh env)"
 echo "==> nodes (KWOK: plain, GPU, MIG, FPGA, edge)"
 "$KUBECTL" get nodes -L nvidia.com/gpu.product -L kiln.dev/edge
@@ -24,6 +37,11 @@ echo "==> nodes (KWOK: plain, GPU, MIG, FPGA, edge)"
 
 echo "==> serving the seeds' sample model with kiln-serve"
 server/examples/diabetes/demo.sh build/server/kiln-serve
+
+if $on_node; then
+  echo "==> the main job on the real node"
+  scripts/demo_on_node.sh
+fi
 
 cat <<MSG
 

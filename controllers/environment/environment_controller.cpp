@@ -28,10 +28,17 @@ EnvironmentController::EnvironmentController(std::shared_ptr<kube::RestClient> c
 
 std::string EnvironmentController::resolve_base(const std::string& image) {
   auto reference = oci::ImageReference::parse(image);
-  oci::RegistryClient base(
-      oci::RegistryClient::options_for(reference.registry, options_.base_docker_config,
-                                       options_.base_ca_file, options_.base_plain_http));
-  auto descriptor = base.head_manifest(reference.repository, reference.reference());
+  std::optional<oci::Descriptor> descriptor;
+  if (reference.registry == options_.registry.registry) {
+    // A base in Kiln's own registry (the runtime image) is reached as that registry is.
+    std::lock_guard lock(registry_mutex_);
+    descriptor = registry_.head_manifest(reference.repository, reference.reference());
+  } else {
+    oci::RegistryClient base(
+        oci::RegistryClient::options_for(reference.registry, options_.base_docker_config,
+                                         options_.base_ca_file, options_.base_plain_http));
+    descriptor = base.head_manifest(reference.repository, reference.reference());
+  }
   if (!descriptor)
     throw oci::NotFoundError(404, "MANIFEST_UNKNOWN", "base image " + image + " not found");
   return descriptor->digest;

@@ -96,6 +96,7 @@ int run(const app::OperatorOptions& options) {
   model.registration.registry = options.registry;
   model.registration.fetch_image = options.fetch_image;
   model.registration.registry_plain_http = options.registry_plain_http;
+  model.registration.placement = options.job_placement;
   model.registry_credentials = controllers::model::load_registry_credentials(
       *client, options.registry_secret, options.registry_ca);
   model.workers = options.model_workers.value_or(options.workers);
@@ -151,15 +152,12 @@ int run(const app::OperatorOptions& options) {
     environment.job.push_secret = options.registry_secret.substr(slash + 1);
   }
   environment.job.insecure_registry = options.registry_plain_http;
+  environment.job.placement = options.job_placement;
   if (!options.builder_image.empty()) environment.job.builder_image = options.builder_image;
   if (!options.runtime_image.empty()) environment.render.default_base_image = options.runtime_image;
   if (!options.pip_index_url.empty()) environment.render.pip_index_url = options.pip_index_url;
   if (!options.serve_wheels_image.empty()) {
     environment.render.serve_wheels_image = options.serve_wheels_image;
-  }
-  for (const auto& label : options.build_node_selector) {
-    const auto eq = label.find('=');
-    environment.job.node_selector[label.substr(0, eq)] = label.substr(eq + 1);
   }
   environment.base_ca_file = options.registry_ca;
   controllers::model_package::ModelPackageControllerOptions package;

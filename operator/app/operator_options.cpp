@@ -92,27 +92,24 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--environment-workers", o.environment_workers,
                  "concurrent reconciles of the Environment controller (default: --workers)");
-  app.add_option("--build-node-selector", o.build_node_selector,
-                 "KEY=VALUE labels a node needs to run build Jobs (repeatable; e.g. builder "
-                 "nodes)")
-      ->delimiter(',');
   app.add_option("--builder-image", o.builder_image,
                  "the image build Jobs run (default: the kaniko executor v1.24.0)");
   app.add_option("--runtime-image", o.runtime_image,
                  "Kiln's runtime image, the base of Environments that name none");
+  app.add_option("--serve-wheels-image", o.serve_wheels_image,
+                 "the kiln-serve wheels image Environments on custom base images copy from");
   app.add_option("--pip-index-url", o.pip_index_url,
                  "the Python package index builds use when an Environment names none");
-  app.add_option("--serve-wheels-image", o.serve_wheels_image,
-                 "the image with kiln-serve's wheels that Environment builds install");
+  std::vector<std::string> job_node_selector, job_tolerations;
+  app.add_option("--job-node-selector", job_node_selector,
+                 "KEY=VALUE: registration and build Jobs run only on nodes with this label "
+                 "(repeat for several)");
+  app.add_option("--job-toleration", job_tolerations,
+                 "KEY[=VALUE][:EFFECT]: registration and build Jobs tolerate this taint "
+                 "(repeat for several)");
 
   try {
     app.parse(argc, argv);
-    for (const auto& label : o.build_node_selector) {
-      const auto eq = label.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw CLI::ValidationError("--build-node-selector", "expects KEY=VALUE, got " + label);
-      }
-    }
     o.metrics_address = parse_bind_address(metrics);
     auto probe = parse_bind_address(probes);
     if (!probe) throw CLI::ValidationError("--health-probe-bind-address", "cannot be turned off");
@@ -123,6 +120,17 @@ ParseOutcome parse_operator_options(int argc, const char* const* argv) {
     return {std::nullopt, code == 0 ? 0 : 2, out.str() + err.str()};
   } catch (const std::invalid_argument& e) {
     return {std::nullopt, 2, std::string("kiln-operator: bad address: ") + e.what() + "\n"};
+  }
+  try {
+    for (const auto& entry : job_node_selector) {
+      o.job_placement.node_selector.insert(reconcilers::parse_node_selector_entry(entry));
+    }
+    for (const auto& entry : job_tolerations) {
+      o.job_placement.tolerations.push_back(reconcilers::parse_toleration(entry));
+    }
+  } catch (const std::invalid_argument& e) {
+    return {std::nullopt, 2,
+            std::string("kiln-operator: --job-node-selector/--job-toleration: ") + e.what() + "\n"};
   }
   if (o.leader_election_namespace.empty()) o.leader_election_namespace = o.system_namespace;
   const auto slash = o.registry_secret.find('/');

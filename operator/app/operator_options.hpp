@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "reconcilers/placement/job_placement.hpp"
+
 namespace kiln::app {
 
 struct BindAddress {
@@ -59,12 +61,14 @@ struct OperatorOptions {
   std::string cluster_domain = "cluster.local";
 
   // Environment builds (controllers/environment).
-  std::optional<int> environment_workers;        // overrides `workers`
-  std::string builder_image;                     // empty: the build Job's default (kaniko)
-  std::vector<std::string> build_node_selector;  // KEY=VALUE: where build Jobs run
-  std::string runtime_image;                     // empty: the renderer's default runtime image
-  std::string pip_index_url;                     // empty: PyPI (or the Environment's own index)
-  std::string serve_wheels_image;                // empty: the renderer's default kiln-serve wheels image
+  std::optional<int> environment_workers;  // overrides `workers`
+  std::string builder_image;               // empty: the build Job's default (kaniko)
+  std::string runtime_image;               // empty: the renderer's default runtime image
+  std::string serve_wheels_image;          // empty: the renderer's default kiln-serve wheels image
+  std::string pip_index_url;               // empty: PyPI (or the Environment's own index)
+
+  // Where registration and build Jobs run (--job-node-selector, --job-toleration).
+  reconcilers::JobPlacement job_placement;
 };
 
 struct ParseOutcome {

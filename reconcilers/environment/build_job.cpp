@@ -102,7 +102,7 @@ nlohmann::json build_job(const std::string& tag, const BuildContext& context,
          {"secret",
           {{"secretName", options.push_secret},
            {"items", {{{"key", ".dockerconfigjson"}, {"path", "config.json"}}}}}}}}}};
-  if (!options.node_selector.empty()) pod_spec["nodeSelector"] = options.node_selector;
+  apply_job_placement(pod_spec, options.placement);
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},
           {"metadata",

@@ -25,6 +25,7 @@
 
 #include "crds/environment.hpp"
 #include "reconcilers/environment/build_context.hpp"
+#include "reconcilers/placement/job_placement.hpp"
 
 namespace kiln::reconcilers::environment {
 
@@ -40,8 +41,7 @@ struct BuildJobOptions {
   std::int32_t backoff_limit = 1;  // one retry, then Failed: never retries forever
   std::int32_t ttl_seconds_after_finished = 3600;
   std::int32_t default_timeout_seconds = 3600;
-  // Node labels the build pods need (e.g. dedicated builder nodes); empty: any node.
-  std::map<std::string, std::string> node_selector;
+  JobPlacement placement;  // --job-node-selector, --job-toleration
 };
 
 inline constexpr const char* kBuildTagLabel = "kiln.dev/build-tag";

@@ -32,7 +32,14 @@ std::optional<std::string> index_url(const api::EnvironmentSpec& spec,
 std::string pip_install(const api::EnvironmentSpec& spec, const RenderOptions& options) {
   std::string command = std::string("RUN ") + kEnvDir +
                         "/bin/python -m pip install --no-cache-dir --disable-pip-version-check";
-  if (auto url = index_url(spec, options)) command += " --index-url " + shell_quote(*url);
+  if (auto url = index_url(spec, options)) {
+    command += " --index-url " + shell_quote(*url);
+    // pip ignores a plain-HTTP index unless its host is trusted by name.
+    if (url->rfind("http://", 0) == 0) {
+      const auto host = url->substr(7, url->find_first_of(":/", 7) - 7);
+      command += " --trusted-host " + shell_quote(host);
+    }
+  }
   return command + " -r " + kContextDir + "/requirements.txt\n";
 }
 

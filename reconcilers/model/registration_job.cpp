@@ -143,6 +143,7 @@ json desired_registration_job(const api::Model& model, const RegistrationSetting
                      {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
                    {"containers", json::array({container})}};
   pod_spec["volumes"] = volumes;
+  apply_job_placement(pod_spec, settings.placement);
 
   json annotations = {{kRegistrationKeyAnnotation, registration_key(model, settings)},
                       {"kiln.dev/source-uri", source.uri}};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "crds/model.hpp"
+#include "reconcilers/placement/job_placement.hpp"
 
 namespace kiln::reconcilers::model {
 
@@ -24,6 +25,7 @@ struct RegistrationSettings {
   bool registry_has_ca = false;
   std::int64_t active_deadline_seconds = 3600;
   std::int32_t backoff_limit = 2;
+  JobPlacement placement;  // --job-node-selector, --job-toleration
 };
 
 inline constexpr const char* kRegistrySecretName = "kiln-registry";

@@ -10,7 +10,7 @@
 //   (no second Job, the ConfigMap restored) and completes the Environment;
 // - a ModelPackage waits for its Environment and builds once it is Ready.
 //
-// KWOK runs no builder: build Jobs get --build-node-selector, so their pods
+// KWOK runs no builder: build Jobs get --job-node-selector, so their pods
 // stay Pending (a running build) until the test has pushed the image (the
 // builder's push) and labels a node; then KWOK runs the pods to completion.
 
@@ -76,7 +76,7 @@ class BuildOperatorTest : public BuildClusterTest {
                                      "--registry-plain-http",
                                      "--fetch-image",
                                      registry_->host() + "/kiln/kiln-fetch:test",
-                                     "--build-node-selector",
+                                     "--job-node-selector",
                                      builder_label() + "=true",
                                      "--log-level",
                                      "debug"};

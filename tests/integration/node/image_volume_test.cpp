@@ -21,19 +21,6 @@ class ImageVolumeTest : public RealNodeTest {
     return nlohmann::json::parse(in);
   }
 
-  // Successful GETs of `blob` in `repository` in the registry's access log.
-  int blob_fetches(const std::string& repository, const std::string& blob) const {
-    std::ifstream log(cluster().dir + "/logs/registry.log");
-    const std::string request = "\"GET /v2/" + repository + "/blobs/" + blob + " ";
-    int count = 0;
-    for (std::string line; std::getline(log, line);) {
-      if (line.find(request) != std::string::npos && line.find("\" 200 ") != std::string::npos) {
-        ++count;
-      }
-    }
-    return count;
-  }
-
   std::string reader_pod(const std::string& name, const std::string& reference) const {
     auto container = script_container("main", "exec sleep 3600");
     container["volumeMounts"] = {{{"name", "model"}, {"mountPath", "/model"}, {"readOnly", true}}};

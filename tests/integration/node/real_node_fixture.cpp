@@ -1,5 +1,7 @@
 #include "tests/integration/node/real_node_fixture.hpp"
 
+#include <fstream>
+
 namespace kiln::testing {
 
 void RealNodeTest::SetUp() {
@@ -48,6 +50,18 @@ bool RealNodeTest::wait_ready(const std::string& pod, std::chrono::seconds timeo
 
 CommandResult RealNodeTest::exec(const std::string& pod, const std::string& script) const {
   return kubectl({"exec", pod, "--", "sh", "-c", script});
+}
+
+int RealNodeTest::blob_fetches(const std::string& repository, const std::string& blob) const {
+  std::ifstream log(cluster().dir + "/logs/registry.log");
+  const std::string request = "\"GET /v2/" + repository + "/blobs/" + blob + " ";
+  int count = 0;
+  for (std::string line; std::getline(log, line);) {
+    if (line.find(request) != std::string::npos && line.find("\" 200 ") != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
 }
 
 std::string RealNodeTest::describe(const std::string& what) const {

@@ -33,6 +33,8 @@ class RealNodeTest : public ClusterTest {
   bool wait_ready(const std::string& pod, std::chrono::seconds timeout = std::chrono::seconds(120));
   // `sh -c script` inside the pod's first container.
   CommandResult exec(const std::string& pod, const std::string& script) const;
+  // Successful GETs of `blob` in `repository` in the registry's access log.
+  int blob_fetches(const std::string& repository, const std::string& blob) const;
   // The pod's state, events and log, for failure messages.
   std::string describe(const std::string& what) const;
 };

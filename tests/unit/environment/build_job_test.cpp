@@ -84,7 +84,7 @@ TEST(BuildJob, NodeSelectorPlacesBuildsOnBuilderNodes) {
   auto job = build_job(kTag, context(), "r/x", std::nullopt, BuildJobOptions{});
   EXPECT_FALSE(job["spec"]["template"]["spec"].contains("nodeSelector"));
   BuildJobOptions options;
-  options.node_selector = {{"kiln.dev/builder", "true"}};
+  options.placement.node_selector = {{"kiln.dev/builder", "true"}};
   job = build_job(kTag, context(), "r/x", std::nullopt, options);
   EXPECT_EQ(job["spec"]["template"]["spec"]["nodeSelector"],
             nlohmann::json({{"kiln.dev/builder", "true"}}));

@@ -106,6 +106,23 @@ TEST(Renderer, BaseImageIsPinnedWhenResolved) {
   EXPECT_NE(pinned.context.dockerfile().find("\nFROM python@sha256:111"), std::string::npos);
 }
 
+TEST(Renderer, APlainHttpIndexIsTrustedByHostName) {
+  api::EnvironmentSpec spec;
+  spec.python = api::PythonSettings{};
+  spec.python->pip = std::vector<std::string>{"scikit-learn"};
+  RenderOptions options;
+  options.pip_index_url = "http://10.245.0.1:5080/simple";
+  auto result = render_environment(spec, options);
+  ASSERT_TRUE(result.ok());
+  EXPECT_NE(result.context.dockerfile().find(
+                "--index-url 'http://10.245.0.1:5080/simple' --trusted-host '10.245.0.1' -r"),
+            std::string::npos)
+      << result.context.dockerfile();
+  options.pip_index_url = "https://pypi.mirror.internal/simple";
+  EXPECT_EQ(render_environment(spec, options).context.dockerfile().find("--trusted-host"),
+            std::string::npos);
+}
+
 TEST(Renderer, UserManagedAddsNothingButKilnServe) {
   api::EnvironmentSpec spec;
   spec.base_image = "python:3.11";

@@ -112,19 +112,19 @@ TEST(OperatorOptions, BadInputIsAClearUsageError) {
   }
 }
 
-TEST(OperatorOptions, ControllersAndBuildNodeSelector) {
-  auto r = parse({"--controllers", "environment,modelpackage", "--build-node-selector",
-                  "kiln.dev/builder=true,pool=build"});
+TEST(OperatorOptions, ControllersAndJobNodeSelector) {
+  auto r = parse({"--controllers", "environment,modelpackage", "--job-node-selector",
+                  "kiln.dev/builder=true", "--job-node-selector", "pool=build"});
   ASSERT_TRUE(r.options) << r.output;
   EXPECT_EQ(r.options->controllers, (std::vector<std::string>{"environment", "modelpackage"}));
-  EXPECT_EQ(r.options->build_node_selector,
-            (std::vector<std::string>{"kiln.dev/builder=true", "pool=build"}));
+  EXPECT_EQ(r.options->job_placement.node_selector,
+            (std::map<std::string, std::string>{{"kiln.dev/builder", "true"}, {"pool", "build"}}));
   r = parse({"--controllers", "model,environment,inferenceservice,modelpackage"});
   EXPECT_TRUE(r.options) << r.output;
   r = parse({"--controllers", "builds"});
   EXPECT_FALSE(r.options);
   EXPECT_EQ(r.exit_code, 2);
-  r = parse({"--build-node-selector", "no-value"});
+  r = parse({"--job-node-selector", "no-value"});
   EXPECT_FALSE(r.options);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("KEY=VALUE"), std::string::npos) << r.output;
