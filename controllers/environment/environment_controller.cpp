@@ -30,9 +30,10 @@ std::string EnvironmentController::resolve_base(const std::string& image) {
   auto reference = oci::ImageReference::parse(image);
   std::optional<oci::Descriptor> descriptor;
   if (reference.registry == options_.registry.registry) {
-    // A base in Kiln's own registry (the runtime image) is reached as that registry is.
-    std::lock_guard lock(registry_mutex_);
-    descriptor = registry_.head_manifest(reference.repository, reference.reference());
+    // A base in Kiln's own registry (the runtime image) is reached as that
+    // registry is; once per generation, so a client of its own is cheap enough.
+    oci::RegistryClient own(options_.registry);
+    descriptor = own.head_manifest(reference.repository, reference.reference());
   } else {
     oci::RegistryClient base(
         oci::RegistryClient::options_for(reference.registry, options_.base_docker_config,
