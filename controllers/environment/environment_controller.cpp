@@ -8,8 +8,7 @@
 #include "operator/oci/registry_error.hpp"
 #include "reconcilers/environment/base_image_pin.hpp"
 #include "reconcilers/environment/build_decision.hpp"
-#include "reconcilers/environment/content_tag.hpp"
-#include "reconcilers/environment/environment_renderer.hpp"
+#include "reconcilers/environment/build_plan.hpp"
 #include "reconcilers/environment/python_setup.hpp"
 
 namespace kiln::controllers::environment {
@@ -66,9 +65,8 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
   const std::int64_t generation = api::meta_generation(environment.metadata);
 
   env::BuildObservation observed;
-  observed.repository = spec.build && spec.build->repository
-                            ? *spec.build->repository
-                            : options_.registry.registry + "/" + options_.repository_path;
+  observed.repository = env::build_repository(
+      spec, options_.registry.registry + "/" + options_.repository_path);
   observed.render_error = env::unsupported_python(spec);
 
   // The base image, pinned once per generation.
@@ -100,17 +98,14 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
     }
   }
 
-  env::RenderResult rendered;
+  env::BuildPlan plan;
   if (observed.render_error.empty()) {
-    rendered = env::render_environment(spec, options_.render, pinned);
-    if (!rendered.ok()) observed.render_error = rendered.error;
+    plan = env::plan_build(spec, options_.render, observed.repository, pinned, base_digest);
+    observed.render_error = plan.error;
   }
   if (observed.render_error.empty()) {
-    observed.render_error = env::context_too_large(rendered.context);
-  }
-  if (observed.render_error.empty()) {
-    observed.tag = env::content_tag({rendered.context, base_digest, options_.render.serve_version});
-    observed.job_name = env::build_job_name(observed.repository, observed.tag);
+    observed.tag = plan.tag;
+    observed.job_name = plan.job_name;
     const std::string path = observed.repository.substr(observed.repository.find('/') + 1);
     try {
       std::lock_guard lock(registry_mutex_);
@@ -150,20 +145,14 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
   auto decision =
       env::decide_build(environment.status, generation, observed, std::chrono::system_clock::now());
   if (decision.create_job) {
-    auto job = env::build_job(observed.tag, rendered.context, observed.repository, spec.build,
-                              options_.job);
+    auto job =
+        env::build_job(observed.tag, plan.context, observed.repository, spec.build, options_.job);
     try {
       auto created = client_->create(kube::resources::jobs(), job, options_.job.namespace_);
       jobs_created_++;
       auto config_map = env::build_context_config_map(observed.repository, observed.tag,
-                                                      rendered.context, options_.job);
-      // Owned by the Job: garbage-collected with it (ttlSecondsAfterFinished).
-      config_map["metadata"]["ownerReferences"] = {{{"apiVersion", "batch/v1"},
-                                                    {"kind", "Job"},
-                                                    {"name", observed.job_name},
-                                                    {"uid", created["metadata"]["uid"]},
-                                                    {"controller", true},
-                                                    {"blockOwnerDeletion", true}}};
+                                                      plan.context, options_.job);
+      env::set_owned_by_job(config_map, observed.job_name, created["metadata"]["uid"]);
       client_->create(kube::resources::config_maps(), config_map, options_.job.namespace_);
       spdlog::info("environment {}/{}: building {}:{} in Job {}", ns, name, observed.repository,
                    observed.tag, observed.job_name);

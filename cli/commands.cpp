@@ -1,0 +1,11 @@
+#include "cli/commands.hpp"
+
+#include "cli/render_command.hpp"
+
+namespace kiln::cli {
+
+void add_all_commands(CLI::App& app, int& exit_code) {
+  add_render_command(app, exit_code);
+}
+
+}  // namespace kiln::cli
