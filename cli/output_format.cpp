@@ -21,11 +21,11 @@ bool needs_quotes(const std::string& s) {
   }
   if (!node.IsScalar() || node.Scalar() != s || node.Tag() != "?") return true;
   return !kiln::api::yaml_to_json(node).is_string() ||
-         s.find_first_of(":#{}[],&*!|>'\"%@`") != std::string::npos ||
-         s.front() == ' ' || s.back() == ' ' || s.front() == '-' || s.front() == '?' ||
-         s == "y" || s == "n" || s == "yes" || s == "no" || s == "on" || s == "off" ||
-         s == "Yes" || s == "No" || s == "On" || s == "Off" || s == "YES" || s == "NO" ||
-         s == "ON" || s == "OFF" || s == "Y" || s == "N" || s == "~";
+         s.find_first_of(":#{}[],&*!|>'\"%@`") != std::string::npos || s.front() == ' ' ||
+         s.back() == ' ' || s.front() == '-' || s.front() == '?' || s == "y" || s == "n" ||
+         s == "yes" || s == "no" || s == "on" || s == "off" || s == "Yes" || s == "No" ||
+         s == "On" || s == "Off" || s == "YES" || s == "NO" || s == "ON" || s == "OFF" ||
+         s == "Y" || s == "N" || s == "~";
 }
 
 // A block literal ("|") reads back exactly when the text ends in one line

@@ -43,8 +43,7 @@ T decode(const Document& doc, json object, const std::string& kind) {
   }
   api::apply_defaults(typed);
   if (auto errors = api::validate(typed); !errors.empty()) {
-    throw InputError(doc.origin + ": " + who(kind, typed.metadata) + ": " +
-                     api::to_string(errors));
+    throw InputError(doc.origin + ": " + who(kind, typed.metadata) + ": " + api::to_string(errors));
   }
   return typed;
 }
@@ -88,7 +87,8 @@ RenderedEnvironment render_environment(const Input<api::Environment>& in,
     base_digest = "sha256:" + placeholder("digest of " + *spec.base_image);
     pinned = env::BaseImagePin{*spec.base_image, base_digest, 0, ""}.pinned_reference();
   }
-  auto plan = env::plan_build(spec, s.render, registry + "/" + s.repository_path, pinned, base_digest);
+  auto plan =
+      env::plan_build(spec, s.render, registry + "/" + s.repository_path, pinned, base_digest);
   if (!plan.ok()) {
     throw InputError(in.origin + ": " + who("Environment", in.object.metadata) + ": " + plan.error);
   }
@@ -111,8 +111,7 @@ RenderedEnvironment render_environment(const Input<api::Environment>& in,
     auto job = env::build_job(plan.tag, plan.context, plan.repository, spec.build, s.job);
     if (spec.base_image) job["metadata"]["name"] = plan.job_name;
     auto config_map = env::build_context_config_map(plan.repository, plan.tag, plan.context, s.job);
-    env::set_owned_by_job(config_map, job["metadata"]["name"],
-                          placeholder("uid of the build Job"));
+    env::set_owned_by_job(config_map, job["metadata"]["name"], placeholder("uid of the build Job"));
     out.build_objects.push_back(std::move(job));
     out.build_objects.push_back(std::move(config_map));
   }

@@ -22,8 +22,8 @@ struct OperatorSettings {
   std::string default_namespace = "default";  // for resources without metadata.namespace
   std::string registry;                       // --registry
   std::string repository_path = "kiln/environments";
-  reconcilers::environment::RenderOptions render;    // --runtime-image, --pip-index-url
-  reconcilers::environment::BuildJobOptions job;     // --system-namespace, --builder-image
+  reconcilers::environment::RenderOptions render;          // --runtime-image, --pip-index-url
+  reconcilers::environment::BuildJobOptions job;           // --system-namespace, --builder-image
   reconcilers::inference_service::ServingOptions serving;  // --model-delivery, ...
   bool builds = true;  // also print Environments' build Jobs and their context ConfigMaps
 };

@@ -41,8 +41,9 @@ void finish_operator_flags(OperatorSettings& s, const std::string& model_deliver
   } else if (model_delivery == "init-container") {
     s.serving.model_delivery = isvc::ModelDelivery::init_container;
   } else {
-    throw CommandError(kExitUsage, "--model-delivery: expected image-volume or init-container, got " +
-                                       model_delivery);
+    throw CommandError(
+        kExitUsage,
+        "--model-delivery: expected image-volume or init-container, got " + model_delivery);
   }
   s.serving.registry_plain_http = s.job.insecure_registry;
 }

@@ -65,8 +65,8 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
   const std::int64_t generation = api::meta_generation(environment.metadata);
 
   env::BuildObservation observed;
-  observed.repository = env::build_repository(
-      spec, options_.registry.registry + "/" + options_.repository_path);
+  observed.repository =
+      env::build_repository(spec, options_.registry.registry + "/" + options_.repository_path);
   observed.render_error = env::unsupported_python(spec);
 
   // The base image, pinned once per generation.
