@@ -2,12 +2,14 @@
 
 #include "cli/import_command.hpp"
 #include "cli/render_command.hpp"
+#include "cli/serve_command.hpp"
 
 namespace kiln::cli {
 
 void add_all_commands(CLI::App& app, int& exit_code) {
   add_render_command(app, exit_code);
   add_import_command(app, exit_code);
+  add_serve_command(app, exit_code);
 }
 
 }  // namespace kiln::cli
