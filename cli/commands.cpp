@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/import_command.hpp"
+#include "cli/package_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/serve_command.hpp"
 
@@ -10,6 +11,7 @@ void add_all_commands(CLI::App& app, int& exit_code) {
   add_render_command(app, exit_code);
   add_import_command(app, exit_code);
   add_serve_command(app, exit_code);
+  add_package_command(app, exit_code);
 }
 
 }  // namespace kiln::cli
