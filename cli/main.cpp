@@ -3,6 +3,9 @@
 // cluster (status, keys, model registration). `kiln --help` lists the
 // subcommands; each `--help` ends with an example.
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -11,6 +14,10 @@
 
 int main(int argc, char** argv) {
   using namespace kiln::cli;
+  // Progress from the shared libraries (kiln-fetch's register, ...) goes to
+  // stderr: stdout carries only what a command prints for scripts.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
+  spdlog::set_pattern("kiln: %v");
   CLI::App app{"kiln: serve, package, render and import Kiln models; talk to a Kiln cluster"};
   app.name("kiln");
   app.require_subcommand(1);
