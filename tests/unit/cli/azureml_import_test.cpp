@@ -139,6 +139,10 @@ struct Case {
   const char* warning;            // expected in a warning, or nullptr
 };
 
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class MalformedAzureMl : public ::testing::TestWithParam<Case> {};
 
 TEST_P(MalformedAzureMl, NamesTheFileAndField) {
