@@ -271,9 +271,14 @@ EnvironmentImport map_environment(Fields env, const fs::path& base,
   return result;
 }
 
+// Both files may carry a description: kept as the annotation kiln.dev/description.
+void take_description(Fields& f, std::optional<std::string>& description) {
+  if (auto d = f.string("description")) description = *d;
+}
+
 void map_inference_config(const std::string& path, const std::string& service, json& isvc_spec,
                           std::optional<EnvironmentImport>& environment, json& config_map,
-                          ImportResult& out) {
+                          std::optional<std::string>& description, ImportResult& out) {
   const json root = read_json_file(path);
   Fields ic(root, path, "");
   const fs::path base = fs::path(path).parent_path();
@@ -337,16 +342,12 @@ void map_inference_config(const std::string& path, const std::string& service, j
                            ": not mapped: request GPUs in the deployment config (gpuCores) or "
                            "spec.gpu; Kiln's runtime image has no CUDA, set a CUDA baseImage");
   }
-  ic.take("description");
-  if (auto d = root.find("description"); d != root.end() && d->is_string()) {
-    out.warnings.push_back(ic.where("description") + ": kept as annotation kiln.dev/description");
-    isvc_spec["__description"] = *d;
-  }
+  take_description(ic, description);
   warn_unmapped(ic, "", out);
 }
 
 void map_deployment_config(const std::string& path, const std::optional<std::string>& target_flag,
-                           json& spec, ImportResult& out) {
+                           json& spec, std::optional<std::string>& description, ImportResult& out) {
   const json root = read_json_file(path);
   Fields dc(root, path, "");
   auto compute = dc.string("computeType");
@@ -459,10 +460,7 @@ void map_deployment_config(const std::string& path, const std::optional<std::str
     if (!p.empty()) spec["probes"] = {{"liveness", p}};
     warn_unmapped(*probe, "", out);
   }
-  dc.take("description");
-  if (auto d = root.find("description"); d != root.end() && d->is_string()) {
-    spec["__description"] = *d;
-  }
+  take_description(dc, description);
   warn_unmapped(dc, "no Kiln equivalent", out);
 }
 
@@ -523,13 +521,15 @@ ImportResult import_azureml(const ImportRequest& request) {
   json spec = json::object();
   std::optional<EnvironmentImport> environment;
   json config_map;
+  std::optional<std::string> description;
   if (request.inference_config) {
-    map_inference_config(*request.inference_config, name, spec, environment, config_map, out);
+    map_inference_config(*request.inference_config, name, spec, environment, config_map,
+                         description, out);
   } else {
     throw InputError("--inference-config: required (inferenceconfig.json)");
   }
   if (request.deployment_config) {
-    map_deployment_config(*request.deployment_config, request.target, spec, out);
+    map_deployment_config(*request.deployment_config, request.target, spec, description, out);
   }
   if (request.target) {
     if (spec.contains("target") && spec["target"] != *request.target) {
@@ -589,10 +589,7 @@ ImportResult import_azureml(const ImportRequest& request) {
   }
   objects.push_back(config_map);
   json metadata = {{"name", name}};
-  if (spec.contains("__description")) {
-    metadata["annotations"] = {{"kiln.dev/description", spec["__description"]}};
-    spec.erase("__description");
-  }
+  if (description) metadata["annotations"] = {{"kiln.dev/description", *description}};
   objects.push_back({{"apiVersion", api::kApiVersion},
                      {"kind", api::kInferenceServiceKind},
                      {"metadata", metadata},

@@ -261,11 +261,14 @@ TEST(AzureMlImport, EdgeTargetWithoutDeploymentConfig) {
   dir.write("score.py", "def run(x):\n    return x\n");
   ImportRequest req;
   req.name = "edge-svc";
-  req.inference_config = dir.write("inferenceconfig.json", R"({"entryScript": "score.py"})");
+  req.inference_config = dir.write("inferenceconfig.json",
+                                   R"({"entryScript": "score.py", "description": "at the edge"})");
   req.target = "edge";
   req.models = {"m=https://example.com/m.pkl"};
   auto r = import_azureml(req);
-  EXPECT_EQ((*find_kind(r, "InferenceService"))["spec"]["target"], "edge");
+  const json& svc = *find_kind(r, "InferenceService");
+  EXPECT_EQ(svc["spec"]["target"], "edge");
+  EXPECT_EQ(svc["metadata"]["annotations"]["kiln.dev/description"], "at the edge");
 }
 
 TEST(AzureMlImport, BadNamesAndModels) {
