@@ -166,6 +166,13 @@ int serve(const ServeFlags& f) {
     if (!local.pip.empty()) env["VIRTUAL_ENV"] = ensure_virtualenv(local, f, version);
   }
 
+  if (f.environment.empty()) {
+    const char* venv = std::getenv("VIRTUAL_ENV");
+    std::cerr << "kiln serve: no --environment: the script sees "
+              << (venv && *venv ? std::string("the packages of $VIRTUAL_ENV (") + venv + ")"
+                                : std::string("the packages of ") + f.python)
+              << "\n";
+  }
   // Azure ML's layout: <app root>/azureml-models/<name>/<version>/<the model file or folder>.
   const fs::path model = fs::absolute(f.model);
   const std::string name = f.model_name.empty() ? model.stem().string() : f.model_name;
