@@ -8,8 +8,7 @@
 #include "operator/oci/registry_error.hpp"
 #include "reconcilers/environment/base_image_pin.hpp"
 #include "reconcilers/environment/build_decision.hpp"
-#include "reconcilers/environment/content_tag.hpp"
-#include "reconcilers/environment/environment_renderer.hpp"
+#include "reconcilers/environment/build_plan.hpp"
 #include "reconcilers/environment/python_setup.hpp"
 
 namespace kiln::controllers::environment {
@@ -59,9 +58,8 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
   const std::int64_t generation = api::meta_generation(environment.metadata);
 
   env::BuildObservation observed;
-  observed.repository = spec.build && spec.build->repository
-                            ? *spec.build->repository
-                            : options_.registry.registry + "/" + options_.repository_path;
+  observed.repository =
+      env::build_repository(spec, options_.registry.registry + "/" + options_.repository_path);
   observed.render_error = env::unsupported_python(spec);
 
   // The base image, pinned once per generation.
@@ -93,23 +91,20 @@ runtime::ReconcileResult EnvironmentController::reconcile(const std::string& ns,
     }
   }
 
-  env::RenderResult rendered;
+  env::BuildPlan plan;
   if (observed.render_error.empty()) {
-    rendered = env::render_environment(spec, options_.render, pinned);
-    if (!rendered.ok()) observed.render_error = rendered.error;
+    plan = env::plan_build(spec, options_.render, observed.repository, pinned, base_digest);
+    observed.render_error = plan.error;
   }
   if (observed.render_error.empty()) {
-    observed.render_error = env::context_too_large(rendered.context);
-  }
-  if (observed.render_error.empty()) {
-    observed.tag = env::content_tag({rendered.context, base_digest, options_.render.serve_version});
-    observed.job_name = env::build_job_name(observed.repository, observed.tag);
-    builder_.observe(observed, rendered.context);
+    observed.tag = plan.tag;
+    observed.job_name = plan.job_name;
+    builder_.observe(observed, plan.context);
   }
 
   auto decision =
       env::decide_build(environment.status, generation, observed, std::chrono::system_clock::now());
-  if (decision.create_job && builder_.start(observed, rendered.context, spec.build)) {
+  if (decision.create_job && builder_.start(observed, plan.context, spec.build)) {
     spdlog::info("environment {}/{}: build Job {} started", ns, name, observed.job_name);
   }
   nlohmann::json status = decision.status;

@@ -24,14 +24,15 @@ env::JobState job_state(const nlohmann::json& job, std::string& failure_reason) 
   return env::JobState::running;
 }
 
-nlohmann::json owned_by(nlohmann::json object, const nlohmann::json& job) {
-  object["metadata"]["ownerReferences"] = {{{"apiVersion", "batch/v1"},
-                                            {"kind", "Job"},
-                                            {"name", job["metadata"]["name"]},
-                                            {"uid", job["metadata"]["uid"]},
-                                            {"controller", true},
-                                            {"blockOwnerDeletion", true}}};
-  return object;
+// The context ConfigMap, owned by its Job: garbage-collected with it
+// (ttlSecondsAfterFinished).
+nlohmann::json context_owned_by(const env::BuildObservation& observed,
+                                const env::BuildContext& context,
+                                const env::BuildJobOptions& options, const nlohmann::json& job) {
+  auto config_map =
+      env::build_context_config_map(observed.repository, observed.tag, context, options);
+  env::set_owned_by_job(config_map, job["metadata"]["name"], job["metadata"]["uid"]);
+  return config_map;
 }
 
 }  // namespace
@@ -83,11 +84,8 @@ void ImageBuilder::ensure_context(const nlohmann::json& job, const env::BuildObs
   } catch (const kube::NotFoundError&) {
   }
   try {
-    client_->create(
-        kube::resources::config_maps(),
-        owned_by(env::build_context_config_map(observed.repository, observed.tag, context, job_),
-                 job),
-        job_.namespace_);
+    client_->create(kube::resources::config_maps(), context_owned_by(observed, context, job_, job),
+                    job_.namespace_);
     contexts_restored_++;
     spdlog::info("build Job {} had no context ConfigMap (its creator stopped): created it",
                  observed.job_name);
@@ -101,12 +99,8 @@ bool ImageBuilder::start(const env::BuildObservation& observed, const env::Build
   try {
     auto created = client_->create(kube::resources::jobs(), job, job_.namespace_);
     jobs_created_++;
-    // Owned by the Job: garbage-collected with it (ttlSecondsAfterFinished).
-    client_->create(
-        kube::resources::config_maps(),
-        owned_by(env::build_context_config_map(observed.repository, observed.tag, context, job_),
-                 created),
-        job_.namespace_);
+    client_->create(kube::resources::config_maps(),
+                    context_owned_by(observed, context, job_, created), job_.namespace_);
     spdlog::info("building {}:{} in Job {}", observed.repository, observed.tag, observed.job_name);
     return true;
   } catch (const kube::AlreadyExistsError&) {

@@ -32,6 +32,16 @@ std::string build_job_name(const std::string& repository, const std::string& tag
   return "kiln-build-" + sha256_hex(repository + ":" + tag).substr(0, 40);
 }
 
+void set_owned_by_job(nlohmann::json& config_map, const std::string& job_name,
+                      const nlohmann::json& job_uid) {
+  config_map["metadata"]["ownerReferences"] = {{{"apiVersion", "batch/v1"},
+                                                {"kind", "Job"},
+                                                {"name", job_name},
+                                                {"uid", job_uid},
+                                                {"controller", true},
+                                                {"blockOwnerDeletion", true}}};
+}
+
 std::string context_too_large(const BuildContext& context) {
   std::size_t total = 0;
   for (const auto& [path, content] : context.files) total += path.size() + content.size();

@@ -66,6 +66,11 @@ nlohmann::json build_job(const std::string& tag, const BuildContext& context,
                          const std::optional<api::BuildSettings>& build,
                          const BuildJobOptions& options);
 
+// The context ConfigMap owned by its Job (uid: the created Job's), so it is
+// garbage-collected with the Job (ttlSecondsAfterFinished).
+void set_owned_by_job(nlohmann::json& config_map, const std::string& job_name,
+                      const nlohmann::json& job_uid);
+
 // Whether the context fits a ConfigMap ("" when it does, else why not).
 std::string context_too_large(const BuildContext& context);
 
