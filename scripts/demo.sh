@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Kiln's main job, from a fresh machine: install what is needed, build, start
 # a local Kubernetes control plane (real kube-apiserver, controller-manager,
-# scheduler; KWOK nodes) and show it, then serve the seeds' sample model with
-# kiln-serve and score the seeds' request. The control plane stays up
+# scheduler; KWOK nodes for GPU/FPGA/edge placement; a real node: kubelet,
+# containerd) and run the whole path on it (scripts/demo_on_node.sh): Kiln's
+# images built by kaniko, kiln-operator registering the seeds' diabetes model,
+# building its Environment and serving the InferenceService, `kubectl get kiln`
+# Ready, a request scored with the generated key. The control plane stays up
 # afterwards; `tests/cluster/cluster.sh down` stops it.
 #
-#   scripts/demo.sh [--on-node]
+#   scripts/demo.sh [--no-node]
 #
-# --on-node (root): the control plane gets the real node, and the demo ends
-# with the whole path on it (scripts/demo_on_node.sh): Kiln's images built by
-# kaniko, kiln-operator registering the model, building the Environment and
-# serving the InferenceService, `kubectl get kiln` Ready, a scored request.
+# --no-node (or KILN_REAL_NODE=0; for machines where the real node cannot run):
+# KWOK nodes only, and the seeds' model served by kiln-serve outside the cluster.
 set -euo pipefail
-on_node=false
+on_node=true
+[ "${KILN_REAL_NODE:-1}" = 0 ] && on_node=false
 case ${1:-} in
-  --on-node) on_node=true ;;
+  --no-node) on_node=false ;;
+  --on-node) on_node=true ;;  # the default; kept for older instructions
   "") ;;
-  *) echo "usage: scripts/demo.sh [--on-node]" >&2; exit 2 ;;
+  *) echo "usage: scripts/demo.sh [--no-node]" >&2; exit 2 ;;
 esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,12 +38,12 @@ echo "==> nodes (KWOK: plain, GPU, MIG, FPGA, edge)"
 "$KUBECTL" get nodes -L nvidia.com/gpu.product -L kiln.dev/edge
 "$KUBECTL" get nodes -o custom-columns='NAME:.metadata.name,ALLOCATABLE:.status.allocatable'
 
-echo "==> serving the seeds' sample model with kiln-serve"
-server/examples/diabetes/demo.sh build/server/kiln-serve
-
 if $on_node; then
   echo "==> the main job on the real node"
   scripts/demo_on_node.sh
+else
+  echo "==> serving the seeds' sample model with kiln-serve"
+  server/examples/diabetes/demo.sh build/server/kiln-serve
 fi
 
 cat <<MSG

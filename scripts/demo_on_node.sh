@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the real node (scripts/demo.sh --on-node calls it): Kiln's
+# The main job on the real node (scripts/demo.sh calls it): Kiln's
 # images built by kaniko on the node, kiln-operator started against the local
 # control plane, then the seeds' diabetes model as a Model (from a PVC), an
 # Environment adding scikit-learn (built by the operator's kaniko Job) and an
