@@ -11,6 +11,7 @@
 #include "crds/kinds.hpp"
 #include "operator/kube/api_error.hpp"
 #include "operator/kube/owner_references.hpp"
+#include "operator/manager/apply_memo.hpp"
 #include "operator/manager/event_mapping.hpp"
 #include "operator/manager/predicates.hpp"
 #include "operator/runtime/conditions.hpp"
@@ -159,7 +160,7 @@ class Reconciler {
                     desired.remove.size());
     json workload = nullptr;
     for (const auto& child : desired.apply) {
-      json applied = ctx.client().apply(resource_of(child), child, isvc::kFieldManager, true);
+      json applied = apply_child(ctx, req.ns, child);
       const std::string kind = child.value("kind", "");
       if (kind == "Deployment" || kind == "DaemonSet") workload = std::move(applied);
     }
@@ -199,6 +200,24 @@ class Reconciler {
   }
 
  private:
+  // Server-side applies `child` unless the cache shows it exactly as this
+  // controller last applied it (most reconciles follow a child's own status
+  // change and would re-send every child unchanged). Returns the object as
+  // applied, or the cached copy when the apply was skipped.
+  json apply_child(manager::ReconcileContext& ctx, const std::string& ns, const json& child) {
+    const auto r = resource_of(child);
+    const auto existing = cached(r, ns, child["metadata"].value("name", ""));
+    if (memo_->current(child, existing.get())) return *existing;
+    try {
+      json applied = ctx.client().apply(r, child, isvc::kFieldManager, true);
+      memo_->record(child, applied);
+      return applied;
+    } catch (...) {
+      memo_->forget(child);
+      throw;
+    }
+  }
+
   kube::ObjectPtr cached(const kube::ResourceRef& r, const std::string& ns,
                          const std::string& name) {
     return mgr_.informer(r).cache().get(ns, name);
@@ -318,6 +337,8 @@ class Reconciler {
 
   manager::Manager& mgr_;
   InferenceServiceControllerOptions options_;
+  // Shared by the workers (the Reconciler is copied into the controller once).
+  std::shared_ptr<manager::ApplyMemo> memo_ = std::make_shared<manager::ApplyMemo>();
 };
 
 }  // namespace
