@@ -184,10 +184,14 @@ class Reconciler {
     const bool need_diagnosis =
         !isvc::assess_rollout(workload, autoscaling ? autoscaling->min_replicas.value_or(1) : 0)
              .complete;
-    if (need_diagnosis && workload.is_object()) pods = list_pods(ctx, service);
+    const auto now = std::chrono::system_clock::now();
+    if (need_diagnosis &&
+        isvc::worth_diagnosing(workload, now,
+                               std::chrono::seconds(options_.diagnosis_grace_seconds))) {
+      pods = list_pods(ctx, service);
+    }
 
-    const auto status = isvc::compute_status(
-        {service, desired, workload, pods, serving, std::chrono::system_clock::now()});
+    const auto status = isvc::compute_status({service, desired, workload, pods, serving, now});
     if (isvc::status_changed(service.status, status)) {
       write_status(ctx, raw, status);
       report_transition(ctx, raw, service.status, status);

@@ -18,6 +18,9 @@ struct InferenceServiceControllerOptions {
   // How often a service whose rollout is not complete is looked at again when
   // no watch event arrives (to diagnose its pods).
   int recheck_seconds = 30;
+  // Pods are listed for a diagnosis only once a rollout has been under way
+  // this long (isvc::worth_diagnosing).
+  int diagnosis_grace_seconds = 10;
 };
 
 // Registers the controller and the cache options it needs (call before
