@@ -3,7 +3,8 @@
 # controller, in one run, printed side by side.
 #
 #   bench/operator/isvc_to_ready.sh [N] [BUILD_DIR]     (default 1000, build)
-#   env: LARGE=10000 (0: skip), KSERVE=1 (0: skip), WORKERS=4, IDLE=30
+#   env: LARGE=10000 (0: skip), KSERVE=1 (0: skip), WORKERS=4, IDLE=30,
+#        OPERATOR=path/to/kiln-operator (default BUILD_DIR/operator/app/kiln-operator)
 #
 # Control plane 1 (fresh, KWOK nodes), on one apiserver:
 #   floor: a bare client server-side applies the children kiln writes for N
@@ -38,7 +39,7 @@ WORKERS=${WORKERS:-4}
 IDLE=${IDLE:-30}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/operator"
-OPERATOR="$ROOT/$BUILD/operator/app/kiln-operator"
+OPERATOR=${OPERATOR:-"$ROOT/$BUILD/operator/app/kiln-operator"}
 [[ -x $OPERATOR ]] || { echo "build kiln-operator first ($OPERATOR)" >&2; exit 2; }
 if [[ $KSERVE != 0 ]]; then KSERVE_MANAGER=$("$HERE/build_kserve.sh"); fi
 DIR=$(mktemp -d /tmp/kiln-bench-isvc.XXXXXX)

@@ -15,6 +15,7 @@
 #include "operator/manager/event_mapping.hpp"
 #include "operator/manager/predicates.hpp"
 #include "operator/runtime/conditions.hpp"
+#include "reconcilers/inference_service/cached_fields.hpp"
 #include "reconcilers/inference_service/desired_state.hpp"
 #include "reconcilers/inference_service/names.hpp"
 #include "reconcilers/inference_service/problem.hpp"
@@ -71,12 +72,7 @@ void hash_config_map(json& cm) {
   cm.erase("data");
   cm.erase("binaryData");
   cm["metadata"]["annotations"][kContentHashAnnotation] = hash;
-}
-
-// Deployments are cached without their pod template: the status only needs
-// generation, replicas and status.
-void trim_workload(json& w) {
-  if (w.contains("spec") && w["spec"].is_object()) w["spec"].erase("template");
+  isvc::trim_cached_metadata(cm);
 }
 
 kube::ResourceRef resource_of(const json& object) {
@@ -353,15 +349,16 @@ void add_inference_service_controller(manager::Manager& mgr,
   manager::CacheOptions ours;
   ours.label_selector = "app.kubernetes.io/managed-by=kiln";
   manager::CacheOptions workloads = ours;
-  workloads.transform = trim_workload;
+  workloads.transform = isvc::trim_cached_workload;
   manager::CacheOptions metadata = ours;
-  metadata.metadata_only = true;
+  metadata.transform = isvc::trim_cached_child;
   manager::CacheOptions config_maps;  // the users' script ConfigMaps too, as hashes
   config_maps.transform = hash_config_map;
   // Secrets: kiln-operator caches them as metadata only (operator/app/main.cpp);
   // the keys are read from the API when needed.
   manager::CacheOptions secrets = ours;
   secrets.metadata_only = true;
+  secrets.transform = isvc::trim_cached_child;
   set_cache_options_once(mgr, res::secrets(), secrets);
   set_cache_options_once(mgr, res::config_maps(), config_maps);
   set_cache_options_once(mgr, res::deployments(), workloads);
