@@ -188,7 +188,7 @@ class Reconciler {
     }
 
     const auto status = isvc::compute_status({service, desired, workload, pods, serving, now});
-    if (isvc::status_changed(service.status, status)) {
+    if (isvc::worth_writing(service.status, status)) {
       write_status(ctx, raw, status);
       report_transition(ctx, raw, service.status, status);
     }
@@ -323,6 +323,10 @@ class Reconciler {
     const std::string reason = now.value("reason", "");
     if (was.is_object() && was.value("reason", "") == reason &&
         was.value("status", "") == now.value("status", "")) {
+      return;
+    }
+    if (!isvc::worth_an_event(before, after)) {
+      ctx.log().debug("Ready={} reason={} (first rollout)", now.value("status", ""), reason);
       return;
     }
     const bool ready = now.value("status", "") == "True";
