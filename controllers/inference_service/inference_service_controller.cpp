@@ -399,6 +399,8 @@ void add_inference_service_controller(manager::Manager& mgr,
       .watches(api::environments(), by_index(kEnvironmentIndex))
       .watches(res::config_maps(), by_index(kConfigMapIndex))
       .workers(options.workers)
+      // Write new services' children before reporting on rollouts under way.
+      .owned_priority(kChildEventPriority)
       .complete(Reconciler(mgr, options));
 }
 
