@@ -249,7 +249,7 @@ if [[ $KSERVE != 0 ]]; then
   log "control plane 2: KServe's controller, $N services"
   cluster_up kserve "$nodes"
   KSRC=$(cd "$HERE/kserve" && go list -m -f '{{.Dir}}' github.com/kserve/kserve)
-  k apply --server-side -f "$KSRC/config/crd/full/" >/dev/null 2>&1 || k apply --server-side -f "$KSRC/config/crd/full/" >/dev/null
+  for f in "$KSRC"/config/crd/full/serving.kserve.io_*.yaml; do k apply --server-side -f "$f" >/dev/null; done
   k wait --for=condition=Established crd --all --timeout=60s >/dev/null
   k create namespace kserve >/dev/null
   k create namespace bench >/dev/null
