@@ -211,7 +211,7 @@ if [[ $LARGE -gt $N ]]; then
   kill "$(awk '$1 == "kube-controller-manager" {print $2}' "$CLUSTER/pids")"
   services $((N + 1)) "$LARGE" >"$DIR/services-large.json"
   lstart=$(now)
-  $BULK apply "$KUBECONFIG" "$DIR/services-large.json" --threads "$WORKERS" --field-manager bench
+  $BULK apply "$KUBECONFIG" "$DIR/services-large.json" --threads $((2 * WORKERS)) --field-manager bench
   $BULK wait "$KUBECONFIG" deployments bench "$LARGE" --exist >/dev/null
   python3 - $((N + 1)) "$LARGE" >"$DIR/rolled-out.json" <<'PY'
 import json, sys
@@ -226,7 +226,7 @@ items = [{"apiVersion": "apps/v1", "kind": "Deployment",
          for i in range(int(sys.argv[1]), int(sys.argv[2]) + 1)]
 print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
 PY
-  $BULK status "$KUBECONFIG" "$DIR/rolled-out.json" --threads "$WORKERS"
+  $BULK status "$KUBECONFIG" "$DIR/rolled-out.json" --threads $((2 * WORKERS))
   large_end=$($BULK wait "$KUBECONFIG" kiln bench "$LARGE")
   large=$(since "$large_end" "$lstart")
   sample_load
