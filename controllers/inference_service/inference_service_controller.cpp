@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -10,6 +12,7 @@
 #include "crds/json_fields.hpp"
 #include "crds/kinds.hpp"
 #include "operator/kube/api_error.hpp"
+#include "operator/kube/call_scope.hpp"
 #include "operator/kube/owner_references.hpp"
 #include "operator/manager/apply_memo.hpp"
 #include "operator/manager/event_mapping.hpp"
@@ -155,10 +158,10 @@ class Reconciler {
     ctx.log().debug("applying {} children, removing up to {}", desired.apply.size(),
                     desired.remove.size());
     json workload = nullptr;
-    for (const auto& child : desired.apply) {
-      json applied = apply_child(ctx, req.ns, child);
-      const std::string kind = child.value("kind", "");
-      if (kind == "Deployment" || kind == "DaemonSet") workload = std::move(applied);
+    std::vector<json> applied = apply_children(ctx, req.ns, desired.apply);
+    for (std::size_t i = 0; i < applied.size(); ++i) {
+      const std::string kind = desired.apply[i].value("kind", "");
+      if (kind == "Deployment" || kind == "DaemonSet") workload = std::move(applied[i]);
     }
     remove_unwanted(ctx, raw, desired.remove);
     if (!workload.is_object()) workload = cached_workload(service);
@@ -200,6 +203,47 @@ class Reconciler {
   }
 
  private:
+  // Applies the children that need it side by side: they do not depend on
+  // one another for the API server (a pod whose ConfigMap or Secret lands a
+  // moment after it is retried by the kubelet), so a new service's first
+  // reconcile costs one round trip instead of one per child. Returns each
+  // child as applied or cached, in order; the first failure is rethrown once
+  // every apply has finished.
+  std::vector<json> apply_children(manager::ReconcileContext& ctx, const std::string& ns,
+                                   const std::vector<json>& children) {
+    std::vector<json> out(children.size());
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      const auto existing =
+          cached(resource_of(children[i]), ns, children[i]["metadata"].value("name", ""));
+      if (memo_->current(children[i], existing.get())) {
+        out[i] = *existing;
+      } else {
+        todo.push_back(i);
+      }
+    }
+    if (todo.size() == 1) out[todo[0]] = apply_child(ctx, ns, children[todo[0]]);
+    if (todo.size() <= 1) return out;
+    std::vector<std::future<json>> pending;
+    for (std::size_t i : todo) {
+      pending.push_back(
+          std::async(std::launch::async, [this, &ctx, &ns, &children, i, stop = ctx.stop()] {
+            kube::CallScope scope(stop);
+            return apply_child(ctx, ns, children[i]);
+          }));
+    }
+    std::exception_ptr failure;
+    for (std::size_t k = 0; k < todo.size(); ++k) {
+      try {
+        out[todo[k]] = pending[k].get();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    return out;
+  }
+
   // Server-side applies `child` unless the cache shows it exactly as this
   // controller last applied it (most reconciles follow a child's own status
   // change and would re-send every child unchanged). Returns the object as
