@@ -1,42 +1,77 @@
 #!/usr/bin/env bash
-# N InferenceServices (target dev, one model, one Environment) to Ready on a
-# fresh local control plane with KWOK nodes, against the floor, in one run on
-# the same apiserver:
-#   floor: a bare client (kubectl apply --server-side) writes the same children
-#          kiln would (tests/unit/inference_service/golden/dev.json renamed),
-#          then waits until every Deployment is available; no controller.
-#   kiln:  kubectl applies the N InferenceServices; kiln-operator does the rest;
-#          timed until every InferenceService is Ready.
-# Then the operator's RSS and CPU seconds, and its reconciles during 30 s of
-# idle after convergence (target: none).
+# InferenceServices to Ready: Kiln against the floor and against KServe's
+# controller, in one run, printed side by side.
 #
 #   bench/operator/isvc_to_ready.sh [N] [BUILD_DIR]     (default 1000, build)
+#   env: LARGE=10000 (0: skip), KSERVE=1 (0: skip), WORKERS=4, IDLE=30,
+#        OPERATOR=path/to/kiln-operator (default BUILD_DIR/operator/app/kiln-operator)
+#
+# Control plane 1 (fresh, KWOK nodes), on one apiserver:
+#   floor: a bare client server-side applies the children kiln writes for N
+#          dev services (tests/unit/inference_service/golden/dev.json renamed,
+#          no owner), WORKERS requests at a time, then waits until every
+#          Deployment has an available replica. No controller.
+#   kiln:  the N InferenceServices are created first with the same client
+#          (not timed), then kiln-operator starts; timed from its start until
+#          every InferenceService is Ready. So both timings hold the same work:
+#          the children's writes and their rollout.
+#   Then kiln-operator's RSS, CPU seconds and reconciles, and its reconciles
+#   during IDLE s after convergence (target: none).
+#   LARGE: kube-controller-manager is stopped and LARGE - N more services are
+#   created; kiln-operator writes their children; the script writes each new
+#   Deployment's status as its controller would (no pods: KWOK would need
+#   ~100 more nodes and the machine an hour), and waits until all LARGE are
+#   Ready; then RSS, CPU and idle reconciles with every service and its
+#   children cached.
+# Control plane 2 (fresh): KServe v0.16.0's manager (bench/operator/build_kserve.sh,
+#   RawDeployment, its CRDs) on the same N services, created first the same
+#   way; time from its start to all Ready, RSS, CPU, reconciles in IDLE s.
 #
 # The Model and Environment controllers are not run: their status is written
-# directly, as the cluster tests do. 30 extra KWOK nodes are added (110 pods each).
+# directly, as the cluster tests do. Readiness is followed with a watch
+# (bench/operator/bulk_api.py), not by polling.
 set -euo pipefail
 N=${1:-1000}
 BUILD=${2:-build}
+LARGE=${LARGE:-10000}
+KSERVE=${KSERVE:-1}
+WORKERS=${WORKERS:-4}
+IDLE=${IDLE:-30}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OPERATOR="$ROOT/$BUILD/operator/app/kiln-operator"
+HERE="$ROOT/bench/operator"
+OPERATOR=${OPERATOR:-"$ROOT/$BUILD/operator/app/kiln-operator"}
 [[ -x $OPERATOR ]] || { echo "build kiln-operator first ($OPERATOR)" >&2; exit 2; }
+if [[ $KSERVE != 0 ]]; then KSERVE_MANAGER=$("$HERE/build_kserve.sh"); fi
 DIR=$(mktemp -d /tmp/kiln-bench-isvc.XXXXXX)
-OP_PID=
+BULK="python3 $HERE/bulk_api.py"
+PIDS=()
+CLUSTER=
 cleanup() {
-  [[ -n $OP_PID ]] && kill "$OP_PID" 2>/dev/null && wait "$OP_PID" 2>/dev/null || true
-  "$ROOT/tests/cluster/cluster.sh" down --dir "$DIR/cluster" >/dev/null 2>&1 || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+  [[ -z $CLUSTER ]] || "$ROOT/tests/cluster/cluster.sh" down --dir "$CLUSTER" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+log() { echo "[$(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+since() { echo "$1 - $2" | bc; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat"; }
+# Sum of controller_runtime_reconcile_total for controllers matching $2.
+reconciles() {
+  curl -sf "http://127.0.0.1:$1/metrics" |
+    awk -v c="$2" '/^controller_runtime_reconcile_total\{/ && $0 ~ "controller=\"" c {s += $NF} END {print s+0}'
+}
+LOADS=()
+sample_load() { LOADS+=("$(cut -d' ' -f1 /proc/loadavg)"); }
 
-"$ROOT/tests/cluster/cluster.sh" up --dir "$DIR/cluster" >/dev/null
-eval "$("$ROOT/tests/cluster/cluster.sh" env --dir "$DIR/cluster")"
-k() { "$KUBECTL" --kubeconfig="$KUBECONFIG" "$@"; }
-k apply --server-side -f "$ROOT/crds/" >/dev/null
-k wait --for=condition=Established crd --all --timeout=60s >/dev/null
-k create namespace bench >/dev/null
-k create namespace floor >/dev/null
-for i in $(seq 1 30); do
-  cat <<YAML
+cluster_up() {  # cluster_up NAME NODES
+  CLUSTER="$DIR/$1"
+  "$ROOT/tests/cluster/cluster.sh" up --dir "$CLUSTER" >/dev/null
+  eval "$("$ROOT/tests/cluster/cluster.sh" env --dir "$CLUSTER")"
+  for i in $(seq 1 "$2"); do
+    cat <<YAML
 ---
 apiVersion: v1
 kind: Node
@@ -48,7 +83,36 @@ status:
   capacity: {cpu: "64", memory: 512Gi, pods: "110"}
   allocatable: {cpu: "64", memory: 512Gi, pods: "110"}
 YAML
-done | k apply -f - >/dev/null
+  done | k apply -f - >/dev/null
+}
+cluster_down() {
+  "$ROOT/tests/cluster/cluster.sh" down --dir "$CLUSTER" >/dev/null 2>&1 || true
+  CLUSTER=
+}
+k() { "$KUBECTL" --kubeconfig="$KUBECONFIG" "$@"; }
+# API requests served so far, by verb and resource (the apiserver's counter).
+api_requests() {
+  k get --raw /metrics | awk '/^apiserver_request_total\{/ {
+      match($0, /resource="[^"]*"/); r = substr($0, RSTART + 10, RLENGTH - 11)
+      match($0, /subresource="[^"]*"/); s = substr($0, RSTART + 13, RLENGTH - 14)
+      match($0, /verb="[^"]*"/); v = substr($0, RSTART + 6, RLENGTH - 7)
+      n[v " " r (s == "" ? "" : "/" s)] += $NF }
+    END { for (x in n) print x, n[x] }' | sort
+}
+# The requests between two api_requests snapshots, most first: "total" then lines.
+api_delta() {
+  join -a2 -j1 <(awk '{print $1 "_" $2, $3}' "$1" | sort) <(awk '{print $1 "_" $2, $3}' "$2" | sort) |
+    awk '{d = (NF == 3 ? $3 - $2 : $2); if (d > 0) print d, $1}' | sort -rn
+}
+nodes=$((2 * N / 80 + 2))
+
+# ---------------------------------------------------------------- floor + kiln
+log "control plane 1: floor and kiln, $N services"
+cluster_up kiln "$nodes"
+k apply --server-side -f "$ROOT/crds/" >/dev/null
+k wait --for=condition=Established crd --all --timeout=60s >/dev/null
+k create namespace bench >/dev/null
+k create namespace floor >/dev/null
 d1="sha256:$(printf '1%.0s' {1..64})"
 de="sha256:$(printf 'e%.0s' {1..64})"
 cat <<YAML | k -n bench apply -f - >/dev/null
@@ -67,32 +131,22 @@ k -n bench patch model diabetes --subresource=status --type=merge -p \
 k -n bench patch environment sklearn --subresource=status --type=merge -p \
   "{\"status\":{\"phase\":\"Ready\",\"image\":\"registry.kiln.test/envs/bench/sklearn@$de\"}}" >/dev/null
 
-METRICS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PROBE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$OPERATOR" --kubeconfig "$KUBECONFIG" --namespace bench --no-leader-elect \
-  --controllers inferenceservice --workers 4 \
-  --metrics-bind-address "127.0.0.1:$METRICS_PORT" \
-  --health-probe-bind-address "127.0.0.1:$PROBE_PORT" >"$DIR/operator.log" 2>&1 &
-OP_PID=$!
-until curl -sf "http://127.0.0.1:$PROBE_PORT/readyz" >/dev/null; do sleep 0.2; done
-
-for i in $(seq 1 "$N"); do
-  cat <<YAML
----
-apiVersion: kiln.dev/v1alpha1
-kind: InferenceService
-metadata: {name: svc-$i}
-spec:
-  target: dev
-  models: [{name: diabetes}]
-  environmentRef: {name: sklearn}
-  inferenceConfig: {source: {inline: "def init(): pass\ndef run(d): return d\n"}}
-YAML
-done >"$DIR/services.yaml"
-
-# The floor: the same children, written by a bare client, no controller.
+# services FIRST LAST: the InferenceServices svc-FIRST..svc-LAST, as a List.
+services() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+items = [{"apiVersion": "kiln.dev/v1alpha1", "kind": "InferenceService",
+          "metadata": {"name": f"svc-{i}", "namespace": "bench"},
+          "spec": {"target": "dev", "models": [{"name": "diabetes"}],
+                   "environmentRef": {"name": "sklearn"},
+                   "inferenceConfig": {"source": {"inline": "def init(): pass\ndef run(d): return d\n"}}}}
+         for i in range(int(sys.argv[1]), int(sys.argv[2]) + 1)]
+print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+PY
+}
+services 1 "$N" >"$DIR/services.json"
 python3 - "$ROOT/tests/unit/inference_service/golden/dev.json" "$N" >"$DIR/floor.json" <<'PY'
-import copy, json, sys
+import json, sys
 golden = json.load(open(sys.argv[1]))["apply"]
 items = []
 for i in range(1, int(sys.argv[2]) + 1):
@@ -102,39 +156,184 @@ for i in range(1, int(sys.argv[2]) + 1):
         items.append(o)
 print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
 PY
-fstart=$(date +%s.%N)
-k -n floor apply --server-side --field-manager=floor -f "$DIR/floor.json" >/dev/null
-while :; do
-  avail=$(k -n floor get deployments -o jsonpath='{range .items[*]}{.status.availableReplicas}{"\n"}{end}' | grep -c '^1$' || true)
-  [[ $avail -ge $N ]] && break
-  sleep 1
-done
-fend=$(date +%s.%N)
 
-start=$(date +%s.%N)
-k -n bench apply -f "$DIR/services.yaml" >/dev/null
-while :; do
-  ready=$(k -n bench get kisvc -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true)
-  [[ $ready -ge $N ]] && break
-  sleep 1
-done
-end=$(date +%s.%N)
+log "floor: $((N * 3)) children by a bare client ($WORKERS at a time), then their rollout"
+api_requests >"$DIR/api.0"
+$BULK wait "$KUBECONFIG" deployments floor "$N" >"$DIR/floor.end" &
+WAITER=$!
+sleep 1
+sample_load
+fstart=$(now)
+$BULK apply "$KUBECONFIG" "$DIR/floor.json" --threads "$WORKERS" --field-manager floor
+fwritten=$(now)
+wait "$WAITER"
+floor=$(since "$(cat "$DIR/floor.end")" "$fstart")
+floor_writes=$(since "$fwritten" "$fstart")
+sample_load
+api_requests >"$DIR/api.1"
 
-reconciles() {
-  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" |
-    awk '/^controller_runtime_reconcile_total\{/ && /inferenceservice/ {s += $NF} END {print s+0}'
-}
-rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$OP_PID/status)
-ticks=$(getconf CLK_TCK)
-cpu=$(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/$OP_PID/stat)
-before=$(reconciles)
-sleep 30
-after=$(reconciles)
-floor=$(echo "$fend - $fstart" | bc)
-kiln=$(echo "$end - $start" | bc)
-printf 'floor (bare client, same children, no controller): %d services available in %.1f s\n' "$N" "$floor"
-printf 'kiln (InferenceServices applied, operator does the rest): %d Ready in %.1f s (%.2fx the floor)\n' \
-  "$N" "$kiln" "$(echo "$kiln / $floor" | bc -l)"
-printf 'kiln-operator RSS: %d MB, CPU: %s s, reconciles total: %s, during 30 s idle: %d\n' \
-  $((rss_kb / 1024)) "$cpu" "$after" $((after - before))
-printf 'machine: %s, %s cores\n' "$(uname -m)" "$(nproc)"
+log "kiln: $N InferenceServices created (not timed), then kiln-operator starts"
+$BULK apply "$KUBECONFIG" "$DIR/services.json" --threads "$WORKERS" --field-manager bench
+api_requests >"$DIR/api.2"
+METRICS_PORT=$(free_port)
+PROBE_PORT=$(free_port)
+$BULK wait "$KUBECONFIG" kiln bench "$N" >"$DIR/kiln.end" &
+WAITER=$!
+sleep 1
+sample_load
+kstart=$(now)
+"$OPERATOR" --kubeconfig "$KUBECONFIG" --namespace bench --no-leader-elect \
+  --controllers inferenceservice --workers "$WORKERS" \
+  --metrics-bind-address "127.0.0.1:$METRICS_PORT" \
+  --health-probe-bind-address "127.0.0.1:$PROBE_PORT" >"$DIR/operator.log" 2>&1 &
+OP_PID=$!
+PIDS+=("$OP_PID")
+wait "$WAITER"
+kiln=$(since "$(cat "$DIR/kiln.end")" "$kstart")
+sample_load
+api_requests >"$DIR/api.3"
+kiln_rss=$(rss_mb "$OP_PID")
+kiln_cpu=$(cpu_s "$OP_PID")
+kiln_total=$(reconciles "$METRICS_PORT" inferenceservice)
+sleep "$IDLE"
+kiln_idle=$(($(reconciles "$METRICS_PORT" inferenceservice) - kiln_total))
+kiln_rss_idle=$(rss_mb "$OP_PID")
+log "floor $floor s, kiln $kiln s"
+
+echo "API requests during the floor (top 12 of $(api_delta "$DIR/api.0" "$DIR/api.1" | awk '{s+=$1} END {print s}')):"
+api_delta "$DIR/api.0" "$DIR/api.1" | head -12 | sed 's/^/  /'
+echo "API requests during kiln (top 12 of $(api_delta "$DIR/api.2" "$DIR/api.3" | awk '{s+=$1} END {print s}')):"
+api_delta "$DIR/api.2" "$DIR/api.3" | head -12 | sed 's/^/  /'
+
+# ---------------------------------------------------------------- LARGE
+if [[ $LARGE -gt $N ]]; then
+  log "large: kube-controller-manager stopped; $((LARGE - N)) more services"
+  kill "$(awk '$1 == "kube-controller-manager" {print $2}' "$CLUSTER/pids")"
+  services $((N + 1)) "$LARGE" >"$DIR/services-large.json"
+  lstart=$(now)
+  $BULK apply "$KUBECONFIG" "$DIR/services-large.json" --threads $((2 * WORKERS)) --field-manager bench
+  $BULK wait "$KUBECONFIG" deployments bench "$LARGE" --exist >/dev/null
+  python3 - $((N + 1)) "$LARGE" >"$DIR/rolled-out.json" <<'PY'
+import json, sys
+available = [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
+              "message": "Deployment has minimum availability."},
+             {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
+              "message": "ReplicaSet has successfully progressed."}]
+items = [{"apiVersion": "apps/v1", "kind": "Deployment",
+          "metadata": {"name": f"svc-{i}", "namespace": "bench"},
+          "status": {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1,
+                     "readyReplicas": 1, "availableReplicas": 1, "conditions": available}}
+         for i in range(int(sys.argv[1]), int(sys.argv[2]) + 1)]
+print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+PY
+  $BULK status "$KUBECONFIG" "$DIR/rolled-out.json" --threads $((2 * WORKERS))
+  large_end=$($BULK wait "$KUBECONFIG" kiln bench "$LARGE")
+  large=$(since "$large_end" "$lstart")
+  sample_load
+  large_rss=$(rss_mb "$OP_PID")
+  large_hwm=$(hwm_mb "$OP_PID")
+  large_cpu=$(cpu_s "$OP_PID")
+  large_total=$(reconciles "$METRICS_PORT" inferenceservice)
+  sleep "$IDLE"
+  large_idle=$(($(reconciles "$METRICS_PORT" inferenceservice) - large_total))
+  large_rss_idle=$(rss_mb "$OP_PID")
+  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^kiln_informer_objects' >"$DIR/informers.txt" || true
+  log "large: $LARGE Ready after $large s"
+fi
+kill "$OP_PID"
+wait "$OP_PID" 2>/dev/null || true
+cluster_down
+
+# ---------------------------------------------------------------- KServe
+if [[ $KSERVE != 0 ]]; then
+  log "control plane 2: KServe's controller, $N services"
+  cluster_up kserve "$nodes"
+  KSRC=$(cd "$HERE/kserve" && go list -m -f '{{.Dir}}' github.com/kserve/kserve)
+  for f in "$KSRC"/config/crd/full/serving.kserve.io_*.yaml; do k apply --server-side -f "$f" >/dev/null; done
+  k wait --for=condition=Established crd --all --timeout=60s >/dev/null
+  k create namespace kserve >/dev/null
+  k create namespace bench >/dev/null
+  python3 - "$KSRC/config/configmap/inferenceservice.yaml" <<'PY' | k apply -f - >/dev/null
+import json, sys, yaml
+cm = yaml.safe_load(open(sys.argv[1]))
+cm["data"].pop("_example", None)
+cm["data"]["deploy"] = json.dumps({"defaultDeploymentMode": "RawDeployment"})
+print(yaml.safe_dump(cm))
+PY
+  sed 's|image: kserve-sklearnserver:replace|image: kserve/sklearnserver:v0.16.0|' \
+    "$KSRC/config/runtimes/kserve-sklearnserver.yaml" | k apply -f - >/dev/null
+  python3 - "$N" >"$DIR/kserve-services.json" <<'PY'
+import json, sys
+small = {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+items = [{"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
+          "metadata": {"name": f"svc-{i}", "namespace": "bench",
+                       "annotations": {"serving.kserve.io/deploymentMode": "RawDeployment"}},
+          "spec": {"predictor": {"model": {"modelFormat": {"name": "sklearn"},
+                                           "storageUri": "gs://kfserving-examples/models/sklearn/1.0/model",
+                                           "resources": small}}}}
+         for i in range(1, int(sys.argv[1]) + 1)]
+print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+PY
+  log "kserve: $N InferenceServices created (not timed), then its manager starts"
+  $BULK apply "$KUBECONFIG" "$DIR/kserve-services.json" --threads "$WORKERS" --field-manager bench
+  # Its webhook server cannot be turned off: a self-signed certificate, on loopback.
+  mkdir -p "$DIR/kserve-tmp/k8s-webhook-server/serving-certs"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$DIR/kserve-tmp/k8s-webhook-server/serving-certs/tls.key" \
+    -out "$DIR/kserve-tmp/k8s-webhook-server/serving-certs/tls.crt" >/dev/null 2>&1
+  KS_METRICS=$(free_port)
+  KS_PROBE=$(free_port)
+  KS_WEBHOOK=$(free_port)
+  $BULK wait "$KUBECONFIG" kserve bench "$N" >"$DIR/kserve.end" &
+  WAITER=$!
+  sleep 1
+  sample_load
+  sstart=$(now)
+  TMPDIR="$DIR/kserve-tmp" POD_NAMESPACE=kserve KUBECONFIG="$KUBECONFIG" "$KSERVE_MANAGER" \
+    --leader-elect=false --metrics-addr "127.0.0.1:$KS_METRICS" \
+    --health-probe-addr "127.0.0.1:$KS_PROBE" --webhook-port "$KS_WEBHOOK" >"$DIR/kserve.log" 2>&1 &
+  KS_PID=$!
+  PIDS+=("$KS_PID")
+  wait "$WAITER"
+  kserve=$(since "$(cat "$DIR/kserve.end")" "$sstart")
+  sample_load
+  kserve_rss=$(rss_mb "$KS_PID")
+  kserve_cpu=$(cpu_s "$KS_PID")
+  kserve_total=$(reconciles "$KS_METRICS" inferenceservice)
+  sleep "$IDLE"
+  kserve_idle=$(($(reconciles "$KS_METRICS" inferenceservice) - kserve_total))
+  kserve_rss_idle=$(rss_mb "$KS_PID")
+  kserve_cpu_idle=$(cpu_s "$KS_PID")
+  kill "$KS_PID"
+  wait "$KS_PID" 2>/dev/null || true
+  cluster_down
+  log "kserve $kserve s"
+fi
+
+# ---------------------------------------------------------------- results
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+echo
+echo "$N InferenceServices to Ready; machine: $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo);" \
+  "load average at the phases' starts and ends: ${LOADS[*]}"
+echo
+echo "| | time to Ready | x floor | RSS after / +${IDLE} s idle | CPU s | reconciles | reconciles in ${IDLE} s idle |"
+echo "|---|---|---|---|---|---|---|"
+printf '| floor (bare client, %d at a time; writes took %.1f s) | %.1f s | 1.00 | | | | |\n' "$WORKERS" "$floor_writes" "$floor"
+printf '| kiln-operator (%d workers) | %.1f s | **%s** | %s / %s MB | %s | %s | %s |\n' \
+  "$WORKERS" "$kiln" "$(ratio "$kiln" "$floor")" "$kiln_rss" "$kiln_rss_idle" "$kiln_cpu" "$kiln_total" "$kiln_idle"
+if [[ $KSERVE != 0 ]]; then
+  printf '| KServe v0.16.0 manager (RawDeployment) | %.1f s | %s | %s / %s MB | %s (%s after idle) | %s | %s |\n' \
+    "$kserve" "$(ratio "$kserve" "$floor")" "$kserve_rss" "$kserve_rss_idle" "$kserve_cpu" "$kserve_cpu_idle" "$kserve_total" "$kserve_idle"
+  echo
+  printf 'kiln vs KServe: %sx faster, %s of its RSS, %s of its CPU seconds\n' \
+    "$(ratio "$kserve" "$kiln")" "$(ratio "$kiln_rss" "$kserve_rss")" "$(ratio "$kiln_cpu" "$kserve_cpu")"
+fi
+if [[ $LARGE -gt $N ]]; then
+  echo
+  printf 'kiln-operator with %d InferenceServices and their children cached (%d more Ready %.1f s after creation began):\n' \
+    "$LARGE" $((LARGE - N)) "$large"
+  printf '  RSS %s MB (peak %s MB, %s MB after %d s idle), CPU %s s in all, reconciles %s, in %d s idle: %s\n' \
+    "$large_rss" "$large_hwm" "$large_rss_idle" "$IDLE" "$large_cpu" "$large_total" "$IDLE" "$large_idle"
+  sed 's/^/  /' "$DIR/informers.txt"
+fi
+echo "logs: $DIR"

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -10,10 +12,13 @@
 #include "crds/json_fields.hpp"
 #include "crds/kinds.hpp"
 #include "operator/kube/api_error.hpp"
+#include "operator/kube/call_scope.hpp"
 #include "operator/kube/owner_references.hpp"
+#include "operator/manager/apply_memo.hpp"
 #include "operator/manager/event_mapping.hpp"
 #include "operator/manager/predicates.hpp"
 #include "operator/runtime/conditions.hpp"
+#include "reconcilers/inference_service/cached_fields.hpp"
 #include "reconcilers/inference_service/desired_state.hpp"
 #include "reconcilers/inference_service/names.hpp"
 #include "reconcilers/inference_service/problem.hpp"
@@ -70,12 +75,7 @@ void hash_config_map(json& cm) {
   cm.erase("data");
   cm.erase("binaryData");
   cm["metadata"]["annotations"][kContentHashAnnotation] = hash;
-}
-
-// Deployments are cached without their pod template: the status only needs
-// generation, replicas and status.
-void trim_workload(json& w) {
-  if (w.contains("spec") && w["spec"].is_object()) w["spec"].erase("template");
+  isvc::trim_cached_metadata(cm);
 }
 
 kube::ResourceRef resource_of(const json& object) {
@@ -161,10 +161,10 @@ class Reconciler {
     ctx.log().debug("applying {} children, removing up to {}", desired.apply.size(),
                     desired.remove.size());
     json workload = nullptr;
-    for (const auto& child : desired.apply) {
-      json applied = ctx.client().apply(resource_of(child), child, isvc::kFieldManager, true);
-      const std::string kind = child.value("kind", "");
-      if (kind == "Deployment" || kind == "DaemonSet") workload = std::move(applied);
+    std::vector<json> applied = apply_children(ctx, req.ns, desired.apply);
+    for (std::size_t i = 0; i < applied.size(); ++i) {
+      const std::string kind = desired.apply[i].value("kind", "");
+      if (kind == "Deployment" || kind == "DaemonSet") workload = std::move(applied[i]);
     }
     remove_unwanted(ctx, raw, desired.remove);
     if (!workload.is_object()) workload = cached_workload(service);
@@ -186,11 +186,15 @@ class Reconciler {
     const bool need_diagnosis =
         !isvc::assess_rollout(workload, autoscaling ? autoscaling->min_replicas.value_or(1) : 0)
              .complete;
-    if (need_diagnosis && workload.is_object()) pods = list_pods(ctx, service);
+    const auto now = std::chrono::system_clock::now();
+    if (need_diagnosis &&
+        isvc::worth_diagnosing(workload, now,
+                               std::chrono::seconds(options_.diagnosis_grace_seconds))) {
+      pods = list_pods(ctx, service);
+    }
 
-    const auto status = isvc::compute_status(
-        {service, desired, workload, pods, serving, std::chrono::system_clock::now()});
-    if (isvc::status_changed(service.status, status)) {
+    const auto status = isvc::compute_status({service, desired, workload, pods, serving, now});
+    if (isvc::worth_writing(service.status, status)) {
       write_status(ctx, raw, status);
       report_transition(ctx, raw, service.status, status);
     }
@@ -203,6 +207,65 @@ class Reconciler {
   }
 
  private:
+  // Applies the children that need it side by side: they do not depend on
+  // one another for the API server (a pod whose ConfigMap or Secret lands a
+  // moment after it is retried by the kubelet), so a new service's first
+  // reconcile costs one round trip instead of one per child. Returns each
+  // child as applied or cached, in order; the first failure is rethrown once
+  // every apply has finished.
+  std::vector<json> apply_children(manager::ReconcileContext& ctx, const std::string& ns,
+                                   const std::vector<json>& children) {
+    std::vector<json> out(children.size());
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      const auto existing =
+          cached(resource_of(children[i]), ns, children[i]["metadata"].value("name", ""));
+      if (memo_->current(children[i], existing.get())) {
+        out[i] = *existing;
+      } else {
+        todo.push_back(i);
+      }
+    }
+    if (todo.size() == 1) out[todo[0]] = apply_child(ctx, ns, children[todo[0]]);
+    if (todo.size() <= 1) return out;
+    std::vector<std::future<json>> pending;
+    for (std::size_t i : todo) {
+      pending.push_back(
+          std::async(std::launch::async, [this, &ctx, &ns, &children, i, stop = ctx.stop()] {
+            kube::CallScope scope(stop);
+            return apply_child(ctx, ns, children[i]);
+          }));
+    }
+    std::exception_ptr failure;
+    for (std::size_t k = 0; k < todo.size(); ++k) {
+      try {
+        out[todo[k]] = pending[k].get();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    return out;
+  }
+
+  // Server-side applies `child` unless the cache shows it exactly as this
+  // controller last applied it (most reconciles follow a child's own status
+  // change and would re-send every child unchanged). Returns the object as
+  // applied, or the cached copy when the apply was skipped.
+  json apply_child(manager::ReconcileContext& ctx, const std::string& ns, const json& child) {
+    const auto r = resource_of(child);
+    const auto existing = cached(r, ns, child["metadata"].value("name", ""));
+    if (memo_->current(child, existing.get())) return *existing;
+    try {
+      json applied = ctx.client().apply(r, child, isvc::kFieldManager, true);
+      memo_->record(child, applied);
+      return applied;
+    } catch (...) {
+      memo_->forget(child);
+      throw;
+    }
+  }
+
   kube::ObjectPtr cached(const kube::ResourceRef& r, const std::string& ns,
                          const std::string& name) {
     return mgr_.informer(r).cache().get(ns, name);
@@ -312,6 +375,10 @@ class Reconciler {
         was.value("status", "") == now.value("status", "")) {
       return;
     }
+    if (!isvc::worth_an_event(before, after)) {
+      ctx.log().debug("Ready={} reason={} (first rollout)", now.value("status", ""), reason);
+      return;
+    }
     const bool ready = now.value("status", "") == "True";
     ctx.log().info("Ready={} reason={}: {}", now.value("status", ""), reason,
                    now.value("message", ""));
@@ -324,6 +391,8 @@ class Reconciler {
 
   manager::Manager& mgr_;
   InferenceServiceControllerOptions options_;
+  // Shared by the workers (the Reconciler is copied into the controller once).
+  std::shared_ptr<manager::ApplyMemo> memo_ = std::make_shared<manager::ApplyMemo>();
 };
 
 }  // namespace
@@ -342,15 +411,16 @@ void add_inference_service_controller(manager::Manager& mgr,
   manager::CacheOptions ours;
   ours.label_selector = "app.kubernetes.io/managed-by=kiln";
   manager::CacheOptions workloads = ours;
-  workloads.transform = trim_workload;
+  workloads.transform = isvc::trim_cached_workload;
   manager::CacheOptions metadata = ours;
-  metadata.metadata_only = true;
+  metadata.transform = isvc::trim_cached_child;
   manager::CacheOptions config_maps;  // the users' script ConfigMaps too, as hashes
   config_maps.transform = hash_config_map;
   // Secrets: kiln-operator caches them as metadata only (operator/app/main.cpp);
   // the keys are read from the API when needed.
   manager::CacheOptions secrets = ours;
   secrets.metadata_only = true;
+  secrets.transform = isvc::trim_cached_child;
   set_cache_options_once(mgr, res::secrets(), secrets);
   set_cache_options_once(mgr, res::config_maps(), config_maps);
   set_cache_options_once(mgr, res::deployments(), workloads);
@@ -390,7 +460,9 @@ void add_inference_service_controller(manager::Manager& mgr,
       .owns(res::ingresses())
       .watches(api::models(), by_index(kModelIndex))
       .watches(api::environments(), by_index(kEnvironmentIndex))
-      .watches(res::config_maps(), by_index(kConfigMapIndex));
+      .watches(res::config_maps(), by_index(kConfigMapIndex))
+      // Write new services' children before reporting on rollouts under way.
+      .owned_priority(kChildEventPriority);
   if (options.serving.gateway_api) builder.owns(http_routes());
   if (options.serving.cert_manager) builder.owns(certificates());
   builder.workers(options.workers).complete(Reconciler(mgr, options));

@@ -23,6 +23,9 @@ struct InferenceServiceControllerOptions {
   // How often a service whose rollout is not complete is looked at again when
   // no watch event arrives (to diagnose its pods).
   int recheck_seconds = 30;
+  // Pods are listed for a diagnosis only once a rollout has been under way
+  // this long (isvc::worth_diagnosing).
+  int diagnosis_grace_seconds = 10;
 };
 
 // Registers the controller and the cache options it needs (call before
@@ -32,6 +35,13 @@ void add_inference_service_controller(manager::Manager& manager,
 
 // Index names on the InferenceService informer: values are "<ns>/<name>" of
 // the referenced object.
+// Priority of requests caused by the children's events (their rollouts'
+// status): below new and edited InferenceServices (0), above the periodic
+// resync (runtime::kLowPriority). With a thousand services created at once,
+// every Deployment is written before any status is reported, so the rollouts
+// run side by side and each service's status is usually written once, Ready.
+inline constexpr int kChildEventPriority = -10;
+
 inline constexpr const char* kModelIndex = "kiln.dev/model";
 inline constexpr const char* kEnvironmentIndex = "kiln.dev/environment";
 inline constexpr const char* kConfigMapIndex = "kiln.dev/script-configmap";

@@ -45,7 +45,14 @@ class Controller {
   const std::string& name() const { return spec_.name; }
   const kube::ResourceRef& primary() const { return spec_.primary; }
   const kube::Informer& primary_informer() const { return primary_informer_; }
-  void enqueue(const Request& request) { queue_.add(request.key()); }
+  // `priority`: higher first among ready requests (runtime::AddOptions).
+  void enqueue(const Request& request, int priority = 0) {
+    if (priority == 0) {
+      queue_.add(request.key());
+    } else {
+      queue_.add_with_options(request.key(), {.priority = priority});
+    }
+  }
   runtime::WorkQueue& queue() { return queue_; }
 
   kube::RestClient& client() { return *client_; }

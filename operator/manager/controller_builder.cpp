@@ -36,6 +36,11 @@ ControllerBuilder& ControllerBuilder::workers(int count) {
   return *this;
 }
 
+ControllerBuilder& ControllerBuilder::owned_priority(int priority) {
+  owned_priority_ = priority;
+  return *this;
+}
+
 Controller& ControllerBuilder::complete(Reconciler reconcile) {
   if (!primary_) throw std::logic_error("controller " + name_ + ": for_resource() is required");
   Controller& controller = manager_.add_controller(
@@ -46,11 +51,13 @@ Controller& ControllerBuilder::complete(Reconciler reconcile) {
     return request ? std::vector<Request>{*request} : std::vector<Request>{};
   };
   auto watch = [&](Watch& w) {
-    if (!w.mapper) w.mapper = to_owner;  // owns()
+    const bool owned = !w.mapper;
+    if (owned) w.mapper = to_owner;
     kube::Informer& informer = manager_.informer(w.resource);
     auto predicates = w.predicates;
     predicates.insert(predicates.end(), filters_.begin(), filters_.end());
-    informer.add_handler(enqueue_handler(controller, std::move(w.mapper), std::move(predicates)));
+    informer.add_handler(enqueue_handler(controller, std::move(w.mapper), std::move(predicates),
+                                         owned ? owned_priority_ : 0));
     controller.depends_on(informer);
   };
   watch(*primary_);

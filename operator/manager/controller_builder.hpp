@@ -37,6 +37,13 @@ class ControllerBuilder {
                              std::vector<Predicate> predicates = {});
   ControllerBuilder& with_event_filter(Predicate predicate);
   ControllerBuilder& workers(int count);
+  // Priority of the requests that owns() events cause (default 0, as every
+  // other event). Below 0, a controller that has many objects to act on at
+  // once (a thousand new services) first writes every object's children, and
+  // then looks at how their rollouts went, by which time most have finished:
+  // the children's status changes that arrive meanwhile do not queue ahead of
+  // objects still waiting for their first reconcile.
+  ControllerBuilder& owned_priority(int priority);
 
   // Registers the controller with the manager. Throws std::logic_error when
   // no for_resource() was given.
@@ -54,6 +61,7 @@ class ControllerBuilder {
   std::vector<Watch> watches_;  // owned kinds and other watches
   std::vector<Predicate> filters_;
   int workers_ = 1;
+  int owned_priority_ = 0;
 };
 
 }  // namespace kiln::manager

@@ -3,9 +3,9 @@
 namespace kiln::manager {
 
 kube::EventHandler enqueue_handler(Controller& controller, RequestMapper mapper,
-                                   std::vector<Predicate> predicates) {
-  auto enqueue = [&controller, mapper = std::move(mapper)](const nlohmann::json& object) {
-    for (const auto& request : mapper(object)) controller.enqueue(request);
+                                   std::vector<Predicate> predicates, int priority) {
+  auto enqueue = [&controller, mapper = std::move(mapper), priority](const nlohmann::json& object) {
+    for (const auto& request : mapper(object)) controller.enqueue(request, priority);
   };
   return kube::EventHandler{
       .on_add =

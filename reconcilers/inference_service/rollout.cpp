@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "operator/kube/api_time.hpp"
+
 namespace kiln::reconcilers::inference_service {
 namespace {
 
@@ -118,6 +120,23 @@ Rollout assess_rollout(const json& workload, std::int32_t minimum_replicas) {
   }
   if (workload.value("kind", "") == "DaemonSet") return assess_daemon_set(workload);
   return assess_deployment(workload, minimum_replicas);
+}
+
+bool worth_diagnosing(const json& workload, std::chrono::system_clock::time_point now,
+                      std::chrono::seconds grace) {
+  if (!workload.is_object()) return false;
+  const json status = workload.value("status", json::object());
+  if (integer(status, "replicas") + integer(status, "currentNumberScheduled") +
+          integer(status, "numberMisscheduled") ==
+      0) {
+    return false;
+  }
+  std::string since = workload.value("metadata", json::object()).value("creationTimestamp", "");
+  if (const auto* progressing = condition(status, "Progressing")) {
+    since = progressing->value("lastUpdateTime", since);
+  }
+  const auto started = kube::parse_api_time(since);
+  return !started || now - *started >= grace;
 }
 
 std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {

@@ -97,4 +97,36 @@ bool status_changed(const api::InferenceServiceStatus& before,
   return !(before == after);
 }
 
+namespace {
+
+bool first_rollout_step(const json& ready) {
+  if (!ready.is_object()) return true;  // never reported
+  const std::string reason = ready.value("reason", "");
+  return ready.value("status", "") != "True" &&
+         (reason == "RolloutPending" || reason == "WorkloadMissing" || reason == "RollingOut" ||
+          reason == "NoReplicasAvailable");
+}
+
+}  // namespace
+
+bool worth_writing(const api::InferenceServiceStatus& before,
+                   const api::InferenceServiceStatus& after) {
+  if (!status_changed(before, after)) return false;
+  const json now = condition_in(after.conditions, "Ready");
+  return condition_in(before.conditions, "Ready").is_object() || !now.is_object() ||
+         now.value("reason", "") != "RolloutPending";
+}
+
+bool worth_an_event(const api::InferenceServiceStatus& before,
+                    const api::InferenceServiceStatus& after) {
+  const json was = condition_in(before.conditions, "Ready");
+  const json now = condition_in(after.conditions, "Ready");
+  if (!now.is_object()) return false;
+  if (was.is_object() && was.value("reason", "") == now.value("reason", "") &&
+      was.value("status", "") == now.value("status", "")) {
+    return false;
+  }
+  return !(first_rollout_step(was) && first_rollout_step(now));
+}
+
 }  // namespace kiln::reconcilers::inference_service

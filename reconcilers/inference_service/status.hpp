@@ -29,4 +29,20 @@ api::InferenceServiceStatus compute_status(const StatusInputs& in);
 bool status_changed(const api::InferenceServiceStatus& before,
                     const api::InferenceServiceStatus& after);
 
+// Whether `after` should be written now. A service never reported before
+// whose Deployment is not yet picked up by its controller (RolloutPending)
+// waits for that: the Deployment's first status update comes moments later
+// and triggers the next reconcile (and the recheck requeue covers a
+// Deployment controller that never comes), so a new service's status is
+// written once it says something, not twice in a row.
+bool worth_writing(const api::InferenceServiceStatus& before,
+                   const api::InferenceServiceStatus& after);
+
+// Whether the change of the Ready condition from `before` to `after` deserves
+// an Event. Every change does, except the steps of a service's first rollout
+// (nothing, RolloutPending, WorkloadMissing, RollingOut, NoReplicasAvailable
+// to one another): a new service's first Event is Serving, or what went wrong.
+bool worth_an_event(const api::InferenceServiceStatus& before,
+                    const api::InferenceServiceStatus& after);
+
 }  // namespace kiln::reconcilers::inference_service

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "operator/kube/api_time.hpp"
+
 namespace kiln::reconcilers::inference_service {
 namespace {
 
@@ -137,6 +139,52 @@ TEST(Rollout, AutoscaledDeploymentBelowTheMinimumIsNotComplete) {
   auto r = assess_rollout(d, 2);
   EXPECT_FALSE(r.complete);
   EXPECT_EQ(r.problem->reason, "RollingOut");
+}
+
+}  // namespace
+}  // namespace kiln::reconcilers::inference_service
+
+namespace kiln::reconcilers::inference_service {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+json rolling_deployment(int pods, const std::string& progressing_at) {
+  json d = {{"kind", "Deployment"},
+            {"metadata", {{"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+            {"status", {{"replicas", pods}}}};
+  if (!progressing_at.empty()) {
+    d["status"]["conditions"] = json::array(
+        {{{"type", "Progressing"}, {"status", "True"}, {"lastUpdateTime", progressing_at}}});
+  }
+  return d;
+}
+
+std::chrono::system_clock::time_point at(const std::string& t) {
+  return *kube::parse_api_time(t);
+}
+
+TEST(WorthDiagnosing, NotBeforeThereArePods) {
+  EXPECT_FALSE(worth_diagnosing(nullptr, at("2026-01-01T01:00:00Z"), seconds(10)));
+  EXPECT_FALSE(
+      worth_diagnosing(rolling_deployment(0, ""), at("2026-01-01T01:00:00Z"), seconds(10)));
+}
+
+TEST(WorthDiagnosing, OnlyOnceTheRolloutHasTakenAWhile) {
+  const auto d = rolling_deployment(1, "2026-01-01T00:10:00Z");
+  EXPECT_FALSE(worth_diagnosing(d, at("2026-01-01T00:10:05Z"), seconds(10)));
+  EXPECT_TRUE(worth_diagnosing(d, at("2026-01-01T00:10:10Z"), seconds(10)));
+}
+
+TEST(WorthDiagnosing, FallsBackToTheCreationTime) {
+  const auto d = rolling_deployment(1, "");
+  EXPECT_FALSE(worth_diagnosing(d, at("2026-01-01T00:00:03Z"), seconds(10)));
+  EXPECT_TRUE(worth_diagnosing(d, at("2026-01-01T00:00:30Z"), seconds(10)));
+  json ds = {{"kind", "DaemonSet"},
+             {"metadata", {{"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+             {"status", {{"currentNumberScheduled", 2}}}};
+  EXPECT_TRUE(worth_diagnosing(ds, at("2026-01-01T00:01:00Z"), seconds(10)));
 }
 
 }  // namespace

@@ -143,5 +143,38 @@ TEST(Status, TargetChangeRemovesChildrenNoLongerWanted) {
   EXPECT_FALSE(has(cluster.desired, "HorizontalPodAutoscaler"));
 }
 
+api::InferenceServiceStatus with_ready(const std::string& status, const std::string& reason) {
+  api::InferenceServiceStatus s;
+  s.conditions = json::array({{{"type", "Ready"}, {"status", status}, {"reason", reason}}});
+  return s;
+}
+
+TEST(InferenceServiceStatusWrites, ANewServiceWaitsForItsDeploymentToBePickedUp) {
+  const api::InferenceServiceStatus none;
+  EXPECT_FALSE(worth_writing(none, with_ready("False", "RolloutPending")));
+  EXPECT_TRUE(worth_writing(none, with_ready("False", "NoReplicasAvailable")));
+  EXPECT_TRUE(worth_writing(none, with_ready("False", "ModelNotFound")));
+  EXPECT_TRUE(worth_writing(with_ready("True", "Serving"), with_ready("False", "RolloutPending")));
+  EXPECT_FALSE(worth_writing(with_ready("True", "Serving"), with_ready("True", "Serving")));
+}
+
+TEST(InferenceServiceStatusWrites, EventsForNewsNotForTheStepsOfAFirstRollout) {
+  const api::InferenceServiceStatus none;
+  EXPECT_FALSE(worth_an_event(none, with_ready("False", "RolloutPending")));
+  EXPECT_FALSE(worth_an_event(with_ready("False", "RolloutPending"),
+                              with_ready("False", "NoReplicasAvailable")));
+  EXPECT_FALSE(worth_an_event(with_ready("False", "NoReplicasAvailable"),
+                              with_ready("False", "RollingOut")));
+  EXPECT_TRUE(worth_an_event(with_ready("False", "RollingOut"), with_ready("True", "Serving")));
+  EXPECT_TRUE(worth_an_event(none, with_ready("False", "ModelNotFound")));
+  EXPECT_TRUE(
+      worth_an_event(with_ready("False", "RollingOut"), with_ready("False", "CrashLoopBackOff")));
+  // A serving service that rolls out a new version, or loses its replicas, is news.
+  EXPECT_TRUE(worth_an_event(with_ready("True", "Serving"), with_ready("False", "RollingOut")));
+  EXPECT_TRUE(
+      worth_an_event(with_ready("True", "Serving"), with_ready("False", "NoReplicasAvailable")));
+  EXPECT_FALSE(worth_an_event(with_ready("True", "Serving"), with_ready("True", "Serving")));
+}
+
 }  // namespace
 }  // namespace kiln::reconcilers::inference_service

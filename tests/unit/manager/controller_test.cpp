@@ -79,6 +79,25 @@ TEST_F(ControllerTest, OwnerMappingQueuesTheOwnerOfOldAndNewObject) {
   EXPECT_EQ(drain(), (std::vector<std::string>{"ns/b"}));
 }
 
+TEST_F(ControllerTest, LowerPriorityRequestsWaitForTheOthers) {
+  RequestMapper to_owner = [](const json& o) {
+    return std::vector<Request>{{"ns", o["metadata"]["ownerReferences"][0].value("name", "")}};
+  };
+  auto children = enqueue_handler(controller, to_owner, {}, -10);
+  auto primaries = enqueue_handler(controller, request_for_object, {});
+  children.on_add(object("child-a", 1, json::array({widget_ref("a")})));
+  primaries.on_add(object("b", 1));
+  children.on_add(object("child-c", 1, json::array({widget_ref("c")})));
+  primaries.on_add(object("d", 1));
+  std::vector<std::string> order;
+  while (controller.queue().len() > 0) {
+    auto k = controller.queue().get();
+    order.push_back(*k);
+    controller.queue().done(*k);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"ns/b", "ns/d", "ns/a", "ns/c"}));
+}
+
 TEST_F(ControllerTest, WatchesMapperFansOutAndPredicatesFilter) {
   RequestMapper fan_out = [](const json& o) {
     std::string n = o["metadata"]["name"];
