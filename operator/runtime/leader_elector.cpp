@@ -180,17 +180,18 @@ Clock::duration LeaderElector::candidate_wait() {
   if (!observed_.record || observed_.record->holder_identity.empty()) {
     return jittered_retry_period_locked();
   }
-  // A live holder: look every retry_period, unjittered (the holder renews as
-  // often, so each look is likely to see a fresh renewal and the expiry
-  // clock starts close to the holder's last write), and again the moment
-  // the Lease expires: a dead leader is replaced 15-17 s after its last
-  // renewal. Jitter, which keeps candidates from racing, matters only once
-  // the Lease is free or expired.
+  // A live holder: look every half retry_period, unjittered (the holder
+  // renews every retry_period, so the expiry clock starts at most half a
+  // period after the holder's last write), and again the moment the Lease
+  // expires: a dead leader is replaced at most lease_duration + retry_period/2
+  // (16 s) after its last renewal, plus the takeover's own write. Jitter, which
+  // keeps candidates from racing, matters only once the Lease is free or
+  // expired.
   const auto expiry =
       observed_.observed_at + std::chrono::seconds(observed_.record->lease_duration_seconds);
   const auto until_expiry = expiry - clock_->now();
   if (until_expiry <= Clock::duration::zero()) return jittered_retry_period_locked();
-  return std::min(config_.retry_period, until_expiry);
+  return std::min(config_.retry_period / 2, until_expiry);
 }
 
 LeaderElector::Outcome LeaderElector::run(std::stop_token stop) {

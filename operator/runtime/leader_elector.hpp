@@ -25,7 +25,8 @@ struct LeaderElectionConfig {
   // Acquire attempts on a free or expired Lease wait
   // retry_period * (1 + rand[0, jitter_factor)), so that candidates started
   // together do not hit the API in lockstep; while a live holder renews, a
-  // candidate looks every retry_period and again the moment the Lease expires.
+  // candidate looks every half retry_period and again the moment the Lease
+  // expires.
   double jitter_factor = 1.2;
   // On a graceful stop, hand the Lease over at once instead of letting it expire.
   bool release_on_cancel = true;
