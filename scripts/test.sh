@@ -21,8 +21,43 @@ step() {  # step NAME CMD...: runs CMD and reports how long it took
 }
 
 step "dependencies" bash scripts/install-deps.sh
+export PATH="$KILN_VENV/bin:$PATH"
+jobs=$(nproc)
+builds=(${KILN_TEST_BUILDS:-build build-asan})
 # KILN_REAL_NODE=0 leaves the real node out of the test cluster (it needs root).
 real_node=${KILN_REAL_NODE:-1}
+
+configure() {  # configure BUILD: the normal build runs every test, the ASan+UBSan build no cluster test
+  local flags=(-DKILN_TEST_REAL_NODE=$([ "$real_node" = 1 ] && echo ON || echo OFF))
+  [ "$1" = build-asan ] && flags=(-DKILN_SANITIZE=ON -DKILN_CLUSTER_TESTS=OFF)
+  step "configure $1" cmake -S . -B "$1" -G Ninja "${flags[@]}" -DCMAKE_MESSAGE_LOG_LEVEL=WARNING
+}
+
+# With both builds, the ASan+UBSan build compiles in the background at the
+# lowest priority from here on: it takes only the CPU that the Go builds' links,
+# the normal build and above all the cluster tests (which mostly wait on the
+# cluster) leave idle, so its compile time hides behind them.
+background=""
+if [ ${#builds[@]} -gt 1 ] && [[ " ${builds[*]} " == *" build-asan "* ]]; then
+  configure build-asan
+  echo "==> compile build-asan: in the background (nice 19), log build-asan/compile.log"
+  (
+    start=$SECONDS
+    rc=0
+    nice -n 19 cmake --build build-asan -j "$jobs" >build-asan/compile.log 2>&1 || rc=$?
+    echo "compile build-asan: $((SECONDS - start)) s, exit $rc" >>build-asan/compile.log
+    exit $rc
+  ) &
+  background=$!
+  # A failed step ends the script: the compile must not outlive it.
+  kill_tree() {
+    local child
+    for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+    kill "$1" 2>/dev/null || true
+  }
+  trap 'if [ -n "$background" ]; then kill_tree "$background"; fi' EXIT
+fi
+
 if [ "$real_node" = 1 ]; then
   step "Kubernetes components" bash -c 'tests/cluster/build.sh --real-node >/dev/null'
   step "real node images and package index" \
@@ -31,19 +66,23 @@ else
   step "Kubernetes components" bash -c 'tests/cluster/build.sh >/dev/null'
 fi
 
-export PATH="$KILN_VENV/bin:$PATH"
-jobs=$(nproc)
-for build in ${KILN_TEST_BUILDS:-build build-asan}; do
-  flags=()
+for build in "${builds[@]}"; do
   select=()
   if [ "$build" = build-asan ]; then
-    flags=(-DKILN_SANITIZE=ON -DKILN_CLUSTER_TESTS=OFF)
     select=(-LE cluster)
-  else
-    flags=(-DKILN_TEST_REAL_NODE=$([ "$real_node" = 1 ] && echo ON || echo OFF))
   fi
-  step "configure $build" cmake -S . -B "$build" -G Ninja "${flags[@]}" -DCMAKE_MESSAGE_LOG_LEVEL=WARNING
-  step "compile $build" cmake --build "$build" -j "$jobs"
+  if [ "$build" = build-asan ] && [ -n "$background" ]; then
+    if ! step "compile build-asan (waiting for the background compile)" wait "$background"; then
+      background=""
+      tail -n 40 build-asan/compile.log
+      exit 1
+    fi
+    background=""
+    tail -n 1 build-asan/compile.log
+  else
+    configure "$build"
+    step "compile $build" cmake --build "$build" -j "$jobs"
+  fi
   step "tests $build" ctest --test-dir "$build" --output-on-failure --timeout 900 "${select[@]}" "$@"
   # The cluster fixture must leave nothing running, even after failures.
   if left=$(pgrep -fa -- "$root/$build/test-cluster/"); then
