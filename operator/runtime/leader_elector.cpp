@@ -98,13 +98,13 @@ LeaseStore::Timeout LeaderElector::time_left(Clock::time_point deadline) const {
 }
 
 LeaderElector::Attempt LeaderElector::attempt(Clock::time_point deadline) {
-  const auto now = clock_->now();
+  const auto read_at = clock_->now();
   auto got = lock_.get(time_left(deadline));
   if (got.status != LeaseStoreStatus::ok && got.status != LeaseStoreStatus::not_found) {
     spdlog::warn("leader election {}: reading the lease failed: {}", lock_.describe(), got.message);
     return Attempt::not_held;
   }
-  observe(got.record, now);
+  observe(got.record, read_at);
 
   LeaseObservation observed;
   bool leading = false;
@@ -113,7 +113,10 @@ LeaderElector::Attempt LeaderElector::attempt(Clock::time_point deadline) {
     observed = observed_;
     leading = leading_;
   }
-  const auto decision = decide_lease_action(observed, config_.identity, leading, now,
+  // Judged after the read returns, as the wait that follows is: a read that
+  // straddled the expiry must not count as "held", or the candidate would
+  // then wait out a whole jittered retry_period on an expired Lease.
+  const auto decision = decide_lease_action(observed, config_.identity, leading, clock_->now(),
                                             clock_->wall_now(), config_.lease_duration);
   switch (decision.action) {
     case LeaseAction::wait:
@@ -136,7 +139,7 @@ LeaderElector::Attempt LeaderElector::attempt(Clock::time_point deadline) {
                  written.message);
     return Attempt::not_held;
   }
-  observe(written_record(written, decision.record), now);
+  observe(written_record(written, decision.record), read_at);
   return Attempt::held;
 }
 
