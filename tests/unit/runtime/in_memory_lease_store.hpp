@@ -15,6 +15,7 @@ namespace kiln::runtime::testing {
 class InMemoryLeaseStore final : public LeaseStore {
  public:
   LeaseStoreResult get(const std::string& ns, const std::string& name, Timeout) override {
+    if (during_get) during_get();  // e.g. the read's latency, on a fake clock
     std::lock_guard guard(mutex_);
     ++gets;
     if (unavailable) return {LeaseStoreStatus::error, {}, "connection refused"};
@@ -73,6 +74,7 @@ class InMemoryLeaseStore final : public LeaseStore {
   int writes = 0;
   bool unavailable = false;
   std::function<void()> before_update;  // simulates a write racing ours
+  std::function<void()> during_get;
 
  private:
   std::mutex mutex_;

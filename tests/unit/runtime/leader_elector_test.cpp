@@ -72,6 +72,20 @@ TEST_F(LeaderElectorTest, OthersTakeOverOnlyAfterTheLeaseExpires) {
   EXPECT_FALSE(a.elector.try_acquire_or_renew());  // now a waits
 }
 
+// A read that starts before the expiry and returns after it finds the Lease
+// expired: judged at the read's start, the candidate would count it held and
+// then wait out a whole retry period on an expired Lease.
+TEST_F(LeaderElectorTest, AReadThatStraddlesTheExpiryAcquires) {
+  Candidate a(*this, "a");
+  Candidate b(*this, "b");
+  ASSERT_TRUE(a.elector.try_acquire_or_renew());
+  EXPECT_FALSE(b.elector.try_acquire_or_renew());  // b sees a's record at 0 s
+  clock->advance(14900ms);
+  store.during_get = [&] { clock->advance(200ms); };  // read from 14.9 s to 15.1 s
+  EXPECT_TRUE(b.elector.try_acquire_or_renew());
+  EXPECT_EQ(lease()["holderIdentity"], "b");
+}
+
 TEST_F(LeaderElectorTest, RenewingKeepsOtherCandidatesWaiting) {
   Candidate a(*this, "a");
   Candidate b(*this, "b");
