@@ -134,9 +134,16 @@ LeaderElector::Attempt LeaderElector::attempt(Clock::time_point deadline) {
                            ? lock_.create(decision.record, time_left(deadline))
                            : lock_.update(decision.record, time_left(deadline));
   if (written.status != LeaseStoreStatus::ok) {
-    // A conflict means another candidate wrote first; the next round re-reads.
     spdlog::info("leader election {}: {} failed: {}", lock_.describe(), to_string(decision.action),
                  written.message);
+    if (written.status == LeaseStoreStatus::conflict) {
+      // Another candidate wrote first: read its record now, so that the
+      // expiry clock starts at its write, not one jittered retry period later
+      // (a winner killed soon after would otherwise be replaced 17-19 s on).
+      const auto reread_at = clock_->now();
+      auto winner = lock_.get(time_left(deadline));
+      if (winner.status == LeaseStoreStatus::ok) observe(winner.record, reread_at);
+    }
     return Attempt::not_held;
   }
   observe(written_record(written, decision.record), read_at);

@@ -25,6 +25,11 @@ class InMemoryLeaseStore final : public LeaseStore {
   }
 
   LeaseStoreResult create(const std::string& ns, const nlohmann::json& lease, Timeout) override {
+    if (before_create) {
+      auto hook = std::move(before_create);  // runs once, outside the lock
+      before_create = nullptr;
+      hook();
+    }
     std::lock_guard guard(mutex_);
     ++writes;
     if (unavailable) return {LeaseStoreStatus::error, {}, "connection refused"};
@@ -74,6 +79,7 @@ class InMemoryLeaseStore final : public LeaseStore {
   int writes = 0;
   bool unavailable = false;
   std::function<void()> before_update;  // simulates a write racing ours
+  std::function<void()> before_create;  // simulates a create racing ours
   std::function<void()> during_get;
 
  private:

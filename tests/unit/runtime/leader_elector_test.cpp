@@ -86,6 +86,18 @@ TEST_F(LeaderElectorTest, AReadThatStraddlesTheExpiryAcquires) {
   EXPECT_EQ(lease()["holderIdentity"], "b");
 }
 
+// A candidate whose create loses the race reads the winner's record at once:
+// its expiry clock starts at the winner's write, not a retry period later.
+TEST_F(LeaderElectorTest, ACandidateThatLosesTheCreateRaceSeesTheWinnerAtOnce) {
+  Candidate a(*this, "a");
+  Candidate b(*this, "b");
+  store.before_create = [&] { ASSERT_TRUE(a.elector.try_acquire_or_renew()); };
+  EXPECT_FALSE(b.elector.try_acquire_or_renew());  // read no Lease, then lost to a
+  EXPECT_EQ(b.elector.observed_leader(), "a");
+  clock->advance(15s);
+  EXPECT_TRUE(b.elector.try_acquire_or_renew());  // a never renewed: expired 15 s after its write
+}
+
 TEST_F(LeaderElectorTest, RenewingKeepsOtherCandidatesWaiting) {
   Candidate a(*this, "a");
   Candidate b(*this, "b");
