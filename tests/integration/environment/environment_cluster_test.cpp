@@ -247,7 +247,8 @@ TEST_F(EnvironmentControllerTest, UpstreamRetagDoesNotRebuildTheAnnotationDoes) 
 
 TEST_F(EnvironmentControllerTest, AFailedBuildEndsFailedWithTheBuildersLogTailAndIsNotRetried) {
   auto o = options(config_);
-  o.job.placement.node_selector = {{builder_label(), "true"}};  // the pods wait: the test fails them
+  o.job.placement.node_selector = {
+      {builder_label(), "true"}};  // the pods wait: the test fails them
   EnvironmentController controller(client_, o);
   create_environment("broken", "  python:\n    pip: [\"nosuchpkg==1.0\"]\n");
   controller.reconcile(ns(), "broken");
