@@ -8,8 +8,8 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/environment_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/input_documents.hpp"
 #include "cli/process.hpp"
 #include "crds/environment.hpp"
 #include "operator/oci/image_reference.hpp"
@@ -30,22 +30,7 @@ struct PackageFlags {
 };
 
 api::EnvironmentSpec read_environment_spec(const std::string& path) {
-  if (path.empty()) return {};
-  for (const auto& doc : read_documents({path})) {
-    if (doc.object.value("kind", "") != api::kEnvironmentKind) continue;
-    api::Environment e;
-    try {
-      e = doc.object.get<api::Environment>();
-    } catch (const std::exception& ex) {
-      throw CommandError(kExitInvalidInput, doc.origin + ": " + ex.what());
-    }
-    api::apply_defaults(e);
-    if (auto errors = api::validate(e); !errors.empty()) {
-      throw CommandError(kExitInvalidInput, doc.origin + ": " + api::to_string(errors));
-    }
-    return e.spec;
-  }
-  throw CommandError(kExitInvalidInput, path + ": no Environment (kind: Environment) in it");
+  return path.empty() ? api::EnvironmentSpec{} : read_environment_file(path);
 }
 
 // The base image's digest, as the operator pins it (registry HEAD), unless given.

@@ -15,8 +15,8 @@
 #include <memory>
 #include <thread>
 
+#include "cli/environment_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/input_documents.hpp"
 #include "cli/local_environment.hpp"
 #include "cli/process.hpp"
 #include "crds/environment.hpp"
@@ -128,24 +128,6 @@ std::string ensure_virtualenv(const LocalEnvironment& env, const ServeFlags& f,
   return dir.string();
 }
 
-LocalEnvironment read_environment(const std::string& path, const std::string& version) {
-  for (const auto& doc : read_documents({path})) {
-    if (doc.object.value("kind", "") != api::kEnvironmentKind) continue;
-    api::Environment e;
-    try {
-      e = doc.object.get<api::Environment>();
-    } catch (const std::exception& ex) {
-      throw CommandError(kExitInvalidInput, doc.origin + ": " + ex.what());
-    }
-    api::apply_defaults(e);
-    if (auto errors = api::validate(e); !errors.empty()) {
-      throw CommandError(kExitInvalidInput, doc.origin + ": " + api::to_string(errors));
-    }
-    return local_environment(e.spec, version);
-  }
-  throw CommandError(kExitInvalidInput, path + ": no Environment (kind: Environment) in it");
-}
-
 int serve(const ServeFlags& f) {
   auto require = [](const std::string& path, const char* flag) {
     if (!fs::exists(path))
@@ -160,7 +142,7 @@ int serve(const ServeFlags& f) {
   if (!f.environment.empty()) {
     require(f.environment, "--environment");
     const std::string version = python_version(f.python);
-    auto local = read_environment(f.environment, version);
+    auto local = local_environment(read_environment_file(f.environment), version);
     for (const auto& w : local.warnings) std::cerr << "kiln serve: warning: " << w << "\n";
     for (const auto& [k, v] : local.env) env[k] = v;
     if (!local.pip.empty()) env["VIRTUAL_ENV"] = ensure_virtualenv(local, f, version);
