@@ -96,65 +96,67 @@ runtime::ReconcileResult ModelPackageController::reconcile(const std::string& ns
   if (auto* problem = std::get_if<pkg::PackageProblem>(&plan)) {
     status = pkg::problem_status(package.status, generation, *problem, now);
     if (problem->waiting) result = runtime::ReconcileResult::requeue_after(options_.waiting_poll);
-  } else if (const auto& p = std::get<pkg::PackagePlan>(plan);
-             p.format == api::PackageFormat::docker_context) {
-    auto rendered =
-        env::render_package_on_image(p.environment_image, p.models, p.sources, options_.render);
-    std::string error = rendered.ok() ? env::context_too_large(rendered.context) : rendered.error;
-    if (!error.empty()) {
-      status = pkg::problem_status(package.status, generation,
-                                   {pkg::kReady, "InvalidPackage", error, false}, now);
-    } else {
-      const std::string digest = p.environment_image.substr(p.environment_image.find('@') + 1);
-      const std::string tag =
-          env::content_tag({rendered.context, digest, options_.render.serve_version});
-      try {
-        const std::string stored =
-            store_context(p.repository, tag, pkg::context_archive(rendered.context));
-        status = pkg::context_stored_status(package.status, generation, tag,
-                                            "oci://" + p.repository + "@" + stored,
-                                            p.model_versions, now);
-      } catch (const oci::UnauthorizedError& e) {
-        status = pkg::problem_status(
-            package.status, generation,
-            {pkg::kReady, "RegistryAuthRefused",
-             std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
-            now);
-      } catch (const oci::ForbiddenError& e) {
-        status = pkg::problem_status(
-            package.status, generation,
-            {pkg::kReady, "RegistryAuthRefused",
-             std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
-            now);
-      } catch (const std::exception& e) {
-        status =
-            pkg::problem_status(package.status, generation,
-                                {pkg::kReady, "RegistryUnavailable",
-                                 std::string("cannot store the build context: ") + e.what(), true},
-                                now);
-        result = runtime::ReconcileResult::requeue_after(options_.waiting_poll);
-      }
-    }
   } else {
-    env::BuildObservation observed;
-    observed.repository = p.repository;
+    // One render and content tag, for a stored context or a build alike.
+    const auto& p = std::get<pkg::PackagePlan>(plan);
     auto rendered =
         env::render_package_on_image(p.environment_image, p.models, p.sources, options_.render);
-    observed.render_error =
+    const std::string error =
         rendered.ok() ? env::context_too_large(rendered.context) : rendered.error;
-    if (observed.render_error.empty()) {
+    std::string tag;
+    if (error.empty()) {
       const std::string digest = p.environment_image.substr(p.environment_image.find('@') + 1);
-      observed.tag = env::content_tag({rendered.context, digest, options_.render.serve_version});
-      observed.job_name = env::build_job_name(observed.repository, observed.tag);
-      builder_.observe(observed, rendered.context);
+      tag = env::content_tag({rendered.context, digest, options_.render.serve_version});
     }
-    auto decision = env::decide_build(pkg::build_view(package.status), generation, observed, now);
-    if (decision.create_job && builder_.start(observed, rendered.context, std::nullopt)) {
-      spdlog::info("modelpackage {}/{}: build Job {} started", ns, name, observed.job_name);
-    }
-    status = pkg::build_status(package.status, generation, decision, p.model_versions, now);
-    if (status.phase == api::BuildPhase::building) {
-      result = runtime::ReconcileResult::requeue_after(options_.building_poll);
+    if (p.format == api::PackageFormat::docker_context) {
+      if (!error.empty()) {
+        status = pkg::problem_status(package.status, generation,
+                                     {pkg::kReady, "InvalidPackage", error, false}, now);
+      } else {
+        try {
+          const std::string stored =
+              store_context(p.repository, tag, pkg::context_archive(rendered.context));
+          status = pkg::context_stored_status(package.status, generation, tag,
+                                              "oci://" + p.repository + "@" + stored,
+                                              p.model_versions, now);
+        } catch (const oci::UnauthorizedError& e) {
+          status = pkg::problem_status(
+              package.status, generation,
+              {pkg::kReady, "RegistryAuthRefused",
+               std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
+              now);
+        } catch (const oci::ForbiddenError& e) {
+          status = pkg::problem_status(
+              package.status, generation,
+              {pkg::kReady, "RegistryAuthRefused",
+               std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
+              now);
+        } catch (const std::exception& e) {
+          status = pkg::problem_status(
+              package.status, generation,
+              {pkg::kReady, "RegistryUnavailable",
+               std::string("cannot store the build context: ") + e.what(), true},
+              now);
+          result = runtime::ReconcileResult::requeue_after(options_.waiting_poll);
+        }
+      }
+    } else {
+      env::BuildObservation observed;
+      observed.repository = p.repository;
+      observed.render_error = error;
+      if (error.empty()) {
+        observed.tag = tag;
+        observed.job_name = env::build_job_name(observed.repository, observed.tag);
+        builder_.observe(observed, rendered.context);
+      }
+      auto decision = env::decide_build(pkg::build_view(package.status), generation, observed, now);
+      if (decision.create_job && builder_.start(observed, rendered.context, std::nullopt)) {
+        spdlog::info("modelpackage {}/{}: build Job {} started", ns, name, observed.job_name);
+      }
+      status = pkg::build_status(package.status, generation, decision, p.model_versions, now);
+      if (status.phase == api::BuildPhase::building) {
+        result = runtime::ReconcileResult::requeue_after(options_.building_poll);
+      }
     }
   }
 
