@@ -68,15 +68,10 @@ fi
 
 for build in "${builds[@]}"; do
   select=()
-  if [ "$build" = build-asan ]; then
-    select=(-LE cluster)
-  fi
+  [ "$build" = build-asan ] && select=(-LE cluster)
   if [ "$build" = build-asan ] && [ -n "$background" ]; then
-    if ! step "compile build-asan (waiting for the background compile)" wait "$background"; then
-      background=""
-      tail -n 40 build-asan/compile.log
-      exit 1
-    fi
+    step "compile build-asan (waiting for the background compile)" wait "$background" ||
+      { tail -n 40 build-asan/compile.log; exit 1; }
     background=""
     tail -n 1 build-asan/compile.log
   else
