@@ -63,6 +63,20 @@ reconciles() {
   curl -sf "http://127.0.0.1:$1/metrics" |
     awk -v c="$2" '/^controller_runtime_reconcile_total\{/ && $0 ~ "controller=\"" c {s += $NF} END {print s+0}'
 }
+# Where the operator's memory is, from its own metrics: malloc's bytes in use
+# and held free, and each informer's objects and their packed bytes.
+memory_breakdown() {
+  curl -sf "http://127.0.0.1:$1/metrics" | awk '
+    /^kiln_malloc_in_use_bytes / {u = $NF} /^kiln_malloc_free_bytes / {f = $NF}
+    /^process_resident_memory_bytes / {r = $NF}
+    /^kiln_informer_(objects|packed_bytes)\{/ {
+      match($0, /resource="[^"]*"/); res = substr($0, RSTART + 10, RLENGTH - 11)
+      if ($0 ~ /^kiln_informer_objects/) n[res] = $NF; else b[res] = $NF }
+    END {
+      printf "RSS %.1f MB: malloc in use %.1f MB, malloc free %.1f MB, the rest (code, stacks) %.1f MB\n", r / 1048576, u / 1048576, f / 1048576, (r - u - f) / 1048576
+      for (x in n) printf "  cache %s: %d objects, %.1f MB packed (%.0f B each)\n", x, n[x], b[x] / 1048576, n[x] ? b[x] / n[x] : 0
+    }'
+}
 LOADS=()
 sample_load() { LOADS+=("$(cut -d' ' -f1 /proc/loadavg)"); }
 
@@ -198,6 +212,7 @@ kiln_total=$(reconciles "$METRICS_PORT" inferenceservice)
 sleep "$IDLE"
 kiln_idle=$(($(reconciles "$METRICS_PORT" inferenceservice) - kiln_total))
 kiln_rss_idle=$(rss_mb "$OP_PID")
+memory_breakdown "$METRICS_PORT" >"$DIR/memory.txt" || true
 log "floor $floor s, kiln $kiln s"
 
 echo "API requests during the floor (top 12 of $(api_delta "$DIR/api.0" "$DIR/api.1" | awk '{s+=$1} END {print s}')):"
@@ -237,7 +252,7 @@ PY
   sleep "$IDLE"
   large_idle=$(($(reconciles "$METRICS_PORT" inferenceservice) - large_total))
   large_rss_idle=$(rss_mb "$OP_PID")
-  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^kiln_informer_objects' >"$DIR/informers.txt" || true
+  memory_breakdown "$METRICS_PORT" >"$DIR/memory-large.txt" || true
   log "large: $LARGE Ready after $large s"
 fi
 kill "$OP_PID"
@@ -321,6 +336,8 @@ echo "|---|---|---|---|---|---|---|"
 printf '| floor (bare client, %d at a time; writes took %.1f s) | %.1f s | 1.00 | | | | |\n' "$WORKERS" "$floor_writes" "$floor"
 printf '| kiln-operator (%d workers) | %.1f s | **%s** | %s / %s MB | %s | %s | %s |\n' \
   "$WORKERS" "$kiln" "$(ratio "$kiln" "$floor")" "$kiln_rss" "$kiln_rss_idle" "$kiln_cpu" "$kiln_total" "$kiln_idle"
+echo
+echo "kiln-operator with $N services, after ${IDLE} s idle: $(cat "$DIR/memory.txt")"
 if [[ $KSERVE != 0 ]]; then
   printf '| KServe v0.16.0 manager (RawDeployment) | %.1f s | %s | %s / %s MB | %s (%s after idle) | %s | %s |\n' \
     "$kserve" "$(ratio "$kserve" "$floor")" "$kserve_rss" "$kserve_rss_idle" "$kserve_cpu" "$kserve_cpu_idle" "$kserve_total" "$kserve_idle"
@@ -334,6 +351,6 @@ if [[ $LARGE -gt $N ]]; then
     "$LARGE" $((LARGE - N)) "$large"
   printf '  RSS %s MB (peak %s MB, %s MB after %d s idle), CPU %s s in all, reconciles %s, in %d s idle: %s\n' \
     "$large_rss" "$large_hwm" "$large_rss_idle" "$IDLE" "$large_cpu" "$large_total" "$IDLE" "$large_idle"
-  sed 's/^/  /' "$DIR/informers.txt"
+  sed 's/^/  /' "$DIR/memory-large.txt"
 fi
 echo "logs: $DIR"

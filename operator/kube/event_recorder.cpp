@@ -22,6 +22,16 @@ std::string event_name(const std::string& object_name) {
   return object_name + "." + hex;
 }
 
+// What makes two events the same series, hashed: the parts joined with a byte
+// none of them holds.
+std::uint64_t series_key(std::string_view uid, std::string_view reason, std::string_view action,
+                         std::string_view type, std::string_view note) {
+  std::string joined;
+  joined.reserve(uid.size() + reason.size() + action.size() + type.size() + note.size() + 4);
+  for (auto part : {uid, reason, action, type, note}) joined.append(part).push_back('\0');
+  return std::hash<std::string>{}(joined);
+}
+
 }  // namespace
 
 EventRecorder::EventRecorder(std::shared_ptr<RestClient> client, std::string reporting_controller,
@@ -38,8 +48,8 @@ nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType 
   std::string ns = obj_ns.empty() ? "default" : obj_ns;
   std::string note = note_in.substr(0, 1024);
   const char* type_name = type == EventType::kWarning ? "Warning" : "Normal";
-  Key key{m.value("uid", ""), reason, action, type_name, note};
-  auto now = std::chrono::steady_clock::now();
+  const auto key = series_key(m.value("uid", ""), reason, action, type_name, note);
+  const auto now = Clock::now();
   try {
     std::unique_lock lock(mu_);
     auto it = seen_.find(key);
@@ -47,6 +57,8 @@ nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType 
       Seen& s = it->second;
       s.count += 1;
       s.last = now;
+      recorded_.emplace_back(now, key);
+      forget_old_locked(now);
       nlohmann::json patch = {
           {"series",
            {{"count", s.count},
@@ -78,15 +90,22 @@ nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType 
     auto created = client_->create(resources::events(), ev, ns);
     lock.lock();
     seen_[key] = {ns, created["metadata"].value("name", ""), 1, now};
-    // Forget old series so the map stays bounded by recent distinct events.
-    for (auto i = seen_.begin(); i != seen_.end();) {
-      i = now - i->second.last >= series_window ? seen_.erase(i) : std::next(i);
-    }
+    recorded_.emplace_back(now, key);
+    forget_old_locked(now);
     return created;
   } catch (const std::exception& e) {
     spdlog::warn("event {} {} for {}/{} not recorded: {}", type_name, reason, ns,
                  m.value("name", ""), e.what());
     return nullptr;
+  }
+}
+
+void EventRecorder::forget_old_locked(Clock::time_point now) {
+  while (!recorded_.empty() && now - recorded_.front().first >= series_window) {
+    const auto [when, key] = recorded_.front();
+    recorded_.pop_front();
+    // A later event of the same series has its own, newer entry.
+    if (auto it = seen_.find(key); it != seen_.end() && it->second.last <= when) seen_.erase(it);
   }
 }
 

@@ -163,6 +163,11 @@ std::size_t ObjectCache::size() const {
   return objects_.size();
 }
 
+std::size_t ObjectCache::packed_bytes() const {
+  std::shared_lock lock(mu_);
+  return packed_bytes_;
+}
+
 ObjectPtr ObjectCache::upsert(ObjectPtr object) {
   std::string key = object_key(*object);
   Packed packed = pack(*object);
@@ -170,9 +175,11 @@ ObjectPtr ObjectCache::upsert(ObjectPtr object) {
   auto [it, inserted] = objects_.try_emplace(std::move(key), packed);
   const std::string* k = &it->first;
   ObjectPtr old;
+  packed_bytes_ += packed->size();
   if (!inserted) {
     old = unpack(it->second);
     unindex_locked(k, *old);
+    packed_bytes_ -= it->second->size();
     it->second = std::move(packed);
   }
   index_locked(k, *object);
@@ -186,6 +193,7 @@ ObjectPtr ObjectCache::erase(const nlohmann::json& object) {
   if (it == objects_.end()) return nullptr;
   ObjectPtr old = unpack(it->second);
   unindex_locked(&it->first, *old);
+  packed_bytes_ -= it->second->size();
   objects_.erase(it);
   return old;
 }
@@ -215,7 +223,9 @@ ObjectCache::Delta ObjectCache::replace(std::vector<ObjectPtr> objects) {
   }
   for (auto& [_, index] : indexes_) index.values.clear();
   objects_.clear();
+  packed_bytes_ = 0;
   for (auto& [key, entry] : fresh) {
+    packed_bytes_ += entry.first->size();
     auto [it, _] = objects_.emplace(key, std::move(entry.first));
     index_locked(&it->first, *entry.second);
   }

@@ -72,6 +72,8 @@ class ObjectCache {
     return by_index(kControllerOwnerIndex, owner_uid);
   }
   std::size_t size() const;
+  // The packed bytes held (object payloads, not keys or index entries).
+  std::size_t packed_bytes() const;
 
   // Inserts or replaces; returns the previous object (null when new).
   ObjectPtr upsert(ObjectPtr object);
@@ -97,6 +99,7 @@ class ObjectCache {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Packed> objects_;
   std::unordered_map<std::string, Index> indexes_;
+  std::size_t packed_bytes_ = 0;
 };
 
 }  // namespace kiln::kube

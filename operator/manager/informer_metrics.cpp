@@ -33,7 +33,9 @@ InformerMetrics::InformerMetrics(runtime::MetricsRegistry& r)
                       {"resource"})),
       synced_(r.gauge("kiln_informer_synced", "1 once the informer's first list is cached",
                       {"resource"})),
-      objects_(r.gauge("kiln_informer_objects", "Objects in the informer cache", {"resource"})) {}
+      objects_(r.gauge("kiln_informer_objects", "Objects in the informer cache", {"resource"})),
+      packed_bytes_(r.gauge("kiln_informer_packed_bytes",
+                            "Bytes of the cached objects as packed (MessagePack)", {"resource"})) {}
 
 void InformerMetrics::update(const kube::Informer& informer) {
   const std::vector<std::string> label{resource_label(informer.resource())};
@@ -47,6 +49,7 @@ void InformerMetrics::update(const kube::Informer& informer) {
   rv_age_.with(label).set(w.resource_version_age_seconds());
   synced_.with(label).set(informer.has_synced() ? 1 : 0);
   objects_.with(label).set(static_cast<double>(informer.cache().size()));
+  packed_bytes_.with(label).set(static_cast<double>(informer.cache().packed_bytes()));
 }
 
 }  // namespace kiln::manager

@@ -16,6 +16,7 @@ namespace kiln::manager {
 //   kiln_informer_resource_version_age_seconds  since the resourceVersion last moved
 //   kiln_informer_synced                 1 once the first list is in the cache
 //   kiln_informer_objects                objects cached
+//   kiln_informer_packed_bytes           bytes of those objects, packed
 // Updated when scraped, from the informer's counters.
 class InformerMetrics {
  public:
@@ -32,6 +33,7 @@ class InformerMetrics {
   runtime::GaugeFamily& rv_age_;
   runtime::GaugeFamily& synced_;
   runtime::GaugeFamily& objects_;
+  runtime::GaugeFamily& packed_bytes_;
 };
 
 // "apps/v1/deployments", "v1/configmaps".

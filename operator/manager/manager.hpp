@@ -19,6 +19,7 @@
 #include "operator/runtime/leader_elector.hpp"
 #include "operator/runtime/metrics_registry.hpp"
 #include "operator/runtime/probe_server.hpp"
+#include "operator/runtime/process_metrics.hpp"
 
 namespace kiln::manager {
 
@@ -115,6 +116,7 @@ class Manager {
   std::string failure_;
   std::jthread resyncer_;
   InformerMetrics informer_metrics_;
+  runtime::ProcessMetrics process_metrics_{metrics_};
   runtime::MetricsRegistry::CollectorId informer_metrics_collector_ = 0;
 };
 

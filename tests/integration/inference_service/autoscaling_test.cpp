@@ -119,7 +119,8 @@ TEST_F(AutoscalingTest, EmulatedCpuAboveTargetScalesToMaxAndBelowBackToMin) {
             << std::chrono::duration_cast<std::chrono::seconds>(scale_down).count() << " s\n";
   EXPECT_TRUE(wait_ready("web", 60s)) << service("web").dump(2);
   // Every pod ran on the metrics node, the only one whose usage is emulated.
-  for (const auto& p : pods("web")["items"]) {
+  const auto web_pods = pods("web");
+  for (const auto& p : web_pods["items"]) {
     EXPECT_EQ(p["spec"].value("nodeName", ""), node);
   }
 }

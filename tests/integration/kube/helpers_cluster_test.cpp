@@ -1,5 +1,10 @@
 // Owner references, finalizers and Events, checked against what the real
 // garbage collector, API server and kubectl do with them.
+#include <algorithm>
+#include <map>
+#include <thread>
+#include <vector>
+
 #include "operator/kube/event_recorder.hpp"
 #include "operator/kube/finalizers.hpp"
 #include "operator/kube/owner_references.hpp"
@@ -77,6 +82,29 @@ TEST_F(HelpersTest, EventRecorderWritesEventsAndSeries) {
   // kubectl shows it among the object's events.
   auto described = kubectl({"describe", "configmap", "subject"});
   EXPECT_NE(described.output.find("ImageMissing"), std::string::npos) << described.output;
+}
+
+// A series ends when its window passes without a repeat: the next event is a
+// new object. Events that differ in any part (here the note) never share one.
+TEST_F(HelpersTest, EventSeriesEndsAfterItsWindowAndDifferentNotesDoNotMerge) {
+  auto cm = client().create(resources::config_maps(), config_map("subject"), ns());
+  EventRecorder recorder(shared_client(), "kiln.dev/operator", "test-instance");
+  recorder.series_window = std::chrono::seconds(1);
+  recorder.record(cm, EventType::kNormal, "Serving", "Rollout", "serving iris:1");
+  recorder.record(cm, EventType::kNormal, "Serving", "Rollout", "serving iris:1");
+  recorder.record(cm, EventType::kNormal, "Serving", "Rollout", "serving iris:2");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  recorder.record(cm, EventType::kNormal, "Serving", "Rollout", "serving iris:1");
+
+  const auto events = client().list(resources::events(), ns());
+  std::map<std::string, std::vector<int>> counts_by_note;
+  for (const auto& e : events["items"]) {
+    counts_by_note[e.value("note", "")].push_back(
+        e.contains("series") ? e["series"]["count"].get<int>() : 1);
+  }
+  for (auto& [note, counts] : counts_by_note) std::sort(counts.begin(), counts.end());
+  EXPECT_EQ(counts_by_note["serving iris:1"], (std::vector<int>{1, 2}));
+  EXPECT_EQ(counts_by_note["serving iris:2"], (std::vector<int>{1}));
 }
 
 }  // namespace

@@ -67,7 +67,8 @@ TEST_F(EnvironmentOnNodeTest, BuildsOnTheNodeReusesTheImageAndReportsPipErrors) 
   auto jobs = get_json({"jobs", "-l", "app.kubernetes.io/managed-by=kiln"})["items"];
   EXPECT_GE(jobs.size(), 1u);
   EXPECT_LE(jobs.size(), 2u);
-  for (const auto& pod : get_json({"pods", "-l", "job-name"})["items"]) {
+  const auto job_pods = get_json({"pods", "-l", "job-name"});
+  for (const auto& pod : job_pods["items"]) {
     EXPECT_EQ(pod["spec"].value("nodeName", ""), node_name()) << pod["metadata"]["name"];
   }
 

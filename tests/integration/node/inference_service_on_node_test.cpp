@@ -94,7 +94,8 @@ spec:
                                                                 started)
                    .count()
             << " s\n";
-  for (const auto& pod : get_json({"pods", "-l", "kiln.dev/inference-service=diabetes"})["items"]) {
+  const auto diabetes_pods = get_json({"pods", "-l", "kiln.dev/inference-service=diabetes"});
+  for (const auto& pod : diabetes_pods["items"]) {
     EXPECT_EQ(pod["spec"].value("nodeName", ""), node_name());
   }
 

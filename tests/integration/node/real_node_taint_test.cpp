@@ -46,7 +46,8 @@ spec:
       std::chrono::seconds(120)))
       << kubectl({"get", "pods", "-o", "wide"}).output;
 
-  for (const auto& pod : get_json({"pods"})["items"]) {
+  const auto all_pods = get_json({"pods"});
+  for (const auto& pod : all_pods["items"]) {
     const auto name = pod["metadata"].value("name", "");
     EXPECT_NE(pod["spec"].value("nodeName", ""), node_name()) << name;
   }

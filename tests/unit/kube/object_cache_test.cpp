@@ -106,6 +106,26 @@ TEST(ObjectCache, ReplaceReportsAddedUpdatedAndDeleted) {
   EXPECT_EQ(names(c.by_controller("uid-A")), (std::vector<std::string>{"changed", "kept", "new"}));
 }
 
+// The packed byte count follows every change, so the metric built on it
+// (kiln_informer_packed_bytes) says what each cache holds.
+TEST(ObjectCache, PackedBytesFollowUpsertsErasesAndReplaces) {
+  ObjectCache c;
+  EXPECT_EQ(c.packed_bytes(), 0u);
+  c.upsert(make("ns", "a", "1"));
+  const auto one = c.packed_bytes();
+  EXPECT_GT(one, 0u);
+  c.upsert(make("ns", "b", "1"));
+  EXPECT_EQ(c.packed_bytes(), 2 * one);
+  c.upsert(make("ns", "a", "2", "", {{"grown", std::string(100, 'x')}}));
+  EXPECT_GT(c.packed_bytes(), 2 * one + 100);
+  c.erase(*make("ns", "a", "2"));
+  EXPECT_EQ(c.packed_bytes(), one);
+  c.replace({make("ns", "c", "1"), make("ns", "d", "1"), make("ns", "e", "1")});
+  EXPECT_EQ(c.packed_bytes(), 3 * one);
+  c.replace({});
+  EXPECT_EQ(c.packed_bytes(), 0u);
+}
+
 TEST(ObjectCache, ReadersKeepTheirSnapshot) {
   ObjectCache c;
   c.upsert(make("ns", "a", "1"));
