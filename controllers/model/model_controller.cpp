@@ -178,6 +178,9 @@ void add_model_controller(manager::Manager& mgr, ModelControllerOptions options,
   auto reconciler = std::make_shared<ModelReconciler>(mgr, std::move(options), std::move(tagger));
   // Models by the Secret they read ("namespace/name"), so a Secret created
   // after its Model (SecretNotFound) reconciles the Model at once.
+  // Jobs by their controlling Model, to clean up the finished Jobs of earlier specs.
+  mgr.informer(kube::resources::jobs())
+      .add_index(std::string(kube::kControllerOwnerIndex), kube::index_by_controller_owner);
   mgr.informer(api::models()).add_index(kSourceSecretIndex, [](const json& m) {
     const auto name = m.value("/spec/source/secretRef/name"_json_pointer, std::string());
     if (name.empty()) return std::vector<std::string>{};

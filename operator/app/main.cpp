@@ -20,6 +20,7 @@
 #include "operator/kube/kubeconfig.hpp"
 #include "operator/manager/manager.hpp"
 #include "operator/manager/served_resources.hpp"
+#include "operator/runtime/heap_trimmer.hpp"
 #include "operator/runtime/probe_server.hpp"
 #include "operator/runtime/shutdown_signals.hpp"
 
@@ -194,6 +195,8 @@ int run(const app::OperatorOptions& options) {
                options.leader_elect ? "on" : "off",
                options.namespaces.empty() ? std::string("all")
                                           : fmt::format("{}", fmt::join(options.namespaces, ",")));
+  // Every 30 s; each trim's time is logged at debug level.
+  const runtime::HeapTrimmer trimmer(std::chrono::seconds(30));
   const auto exit = mgr.run(signals.token());
   if (metrics_server) metrics_server->stop();
   switch (exit) {

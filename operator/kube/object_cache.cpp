@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <stdexcept>
 
 namespace kiln::kube {
 namespace {
@@ -44,9 +45,13 @@ std::vector<std::string> index_by_controller_owner(const nlohmann::json& object)
   return {};
 }
 
-ObjectCache::ObjectCache() {
-  indexes_[std::string(kNamespaceIndex)].fn = index_by_namespace;
-  indexes_[std::string(kControllerOwnerIndex)].fn = index_by_controller_owner;
+ObjectCache::ObjectCache() = default;
+
+// Asking an index nobody added is a programming error: an empty answer would
+// hide it (a controller would see no children, forever).
+[[noreturn]] void ObjectCache::throw_no_index(std::string_view index) {
+  throw std::invalid_argument("object cache: no index named \"" + std::string(index) +
+                              "\" (add_index it before the informer starts)");
 }
 
 ObjectCache::Packed ObjectCache::pack(const nlohmann::json& object) {
@@ -121,7 +126,7 @@ std::vector<ObjectPtr> ObjectCache::by_index(std::string_view index, std::string
   {
     std::shared_lock lock(mu_);
     auto idx = indexes_.find(std::string(index));
-    if (idx == indexes_.end()) return {};
+    if (idx == indexes_.end()) throw_no_index(index);
     auto keys = idx->second.values.find(std::string(value));
     if (keys == idx->second.values.end()) return {};
     for (const std::string* key : keys->second) {
@@ -148,7 +153,7 @@ std::vector<std::string> ObjectCache::keys_by_index(std::string_view index,
   {
     std::shared_lock lock(mu_);
     auto idx = indexes_.find(std::string(index));
-    if (idx == indexes_.end()) return {};
+    if (idx == indexes_.end()) throw_no_index(index);
     auto found = idx->second.values.find(std::string(value));
     if (found == idx->second.values.end()) return {};
     keys.reserve(found->second.size());

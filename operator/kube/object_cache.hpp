@@ -65,6 +65,9 @@ class ObjectCache {
   // The keys ("namespace/name") filed under an index value, sorted, without
   // decoding any object: what a mapper needs to turn an event into requests.
   std::vector<std::string> keys_by_index(std::string_view index, std::string_view value) const;
+  // These two need their index added first (add_index with index_by_namespace
+  // or index_by_controller_owner): no index is kept unless asked for, since
+  // each costs memory per cached object. A missing index throws.
   std::vector<ObjectPtr> by_namespace(std::string_view ns) const {
     return by_index(kNamespaceIndex, ns);
   }
@@ -91,6 +94,7 @@ class ObjectCache {
     IndexFunc fn;
     std::unordered_map<std::string, std::unordered_set<const std::string*>> values;
   };
+  [[noreturn]] static void throw_no_index(std::string_view index);
   static Packed pack(const nlohmann::json& object);
   static ObjectPtr unpack(const Packed& packed);
   void index_locked(const std::string* key, const nlohmann::json& object);

@@ -122,6 +122,8 @@ data: {k: v}
 )");
 
   Informer inf(shared_client(), cms, options());
+  inf.add_index(std::string(kNamespaceIndex), index_by_namespace);
+  inf.add_index(std::string(kControllerOwnerIndex), index_by_controller_owner);
   Recorder rec;
   inf.add_handler(rec.handler());
   EXPECT_FALSE(inf.has_synced());

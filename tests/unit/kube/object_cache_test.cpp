@@ -35,6 +35,7 @@ TEST(ObjectKey, NamespacedAndClusterScoped) {
 
 TEST(ObjectCache, GetListAndNamespaceIndex) {
   ObjectCache c;
+  c.add_index(std::string(kNamespaceIndex), index_by_namespace);
   EXPECT_EQ(c.upsert(make("ns1", "a", "1")), nullptr);
   c.upsert(make("ns1", "b", "1"));
   c.upsert(make("ns2", "a", "1"));
@@ -44,11 +45,13 @@ TEST(ObjectCache, GetListAndNamespaceIndex) {
   EXPECT_EQ(names(c.by_namespace("ns1")), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(names(c.by_namespace("ns2")), (std::vector<std::string>{"a"}));
   EXPECT_TRUE(c.by_namespace("nope").empty());
-  EXPECT_TRUE(c.by_index("no-such-index", "x").empty());
+  EXPECT_THROW(c.by_index("no-such-index", "x"), std::invalid_argument);      // a bug, not "none"
+  EXPECT_THROW(ObjectCache().by_controller("uid-A"), std::invalid_argument);  // not added
 }
 
 TEST(ObjectCache, ControllerOwnerIndexFollowsUpdates) {
   ObjectCache c;
+  c.add_index(std::string(kControllerOwnerIndex), index_by_controller_owner);
   c.upsert(make("ns", "child1", "1", "uid-A"));
   c.upsert(make("ns", "child2", "1", "uid-A"));
   c.upsert(make("ns", "loner", "1"));
@@ -82,13 +85,14 @@ TEST(ObjectCache, CustomIndexCoversExistingAndNewObjects) {
   // Keys only, sorted, without decoding the objects.
   EXPECT_EQ(c.keys_by_index("by-model", "iris"), (std::vector<std::string>{"ns/m1", "ns/m2"}));
   EXPECT_TRUE(c.keys_by_index("by-model", "none").empty());
-  EXPECT_TRUE(c.keys_by_index("no-such-index", "iris").empty());
+  EXPECT_THROW(c.keys_by_index("no-such-index", "iris"), std::invalid_argument);
   c.erase(*make("ns", "m1", "2"));
   EXPECT_EQ(c.keys_by_index("by-model", "iris"), (std::vector<std::string>{"ns/m2"}));
 }
 
 TEST(ObjectCache, ReplaceReportsAddedUpdatedAndDeleted) {
   ObjectCache c;
+  c.add_index(std::string(kControllerOwnerIndex), index_by_controller_owner);
   c.upsert(make("ns", "kept", "1", "uid-A"));
   c.upsert(make("ns", "changed", "1", "uid-A"));
   c.upsert(make("ns", "gone", "1", "uid-A"));
