@@ -12,7 +12,7 @@ debian_packages=(
   # build
   cmake ninja-build g++ pkg-config clang-format git ccache
   # libraries (ARCHITECTURE.md: all from Debian's packages)
-  libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev libzstd-dev
   libboost-dev libspdlog-dev libfmt-dev libcli11-dev pybind11-dev python3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # the test control plane and its helpers

@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
     std::printf("heap per object, json tree, stripped:   %8.0f bytes\n",
                 tree_bytes_per_object(wire, true));
     kiln::kube::ObjectCache cache;
-    std::printf("heap per object, ObjectCache (stripped, packed, 2 indexes): %8.0f bytes\n",
+    std::printf("heap per object, ObjectCache (stripped, packed, no index):  %8.0f bytes\n",
                 cache_bytes_per_object(wire, cache));
     // What a read costs: get() decodes the packed object.
     auto t = Clock::now();

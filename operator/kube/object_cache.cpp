@@ -55,15 +55,12 @@ ObjectCache::ObjectCache() = default;
 }
 
 ObjectCache::Packed ObjectCache::pack(const nlohmann::json& object) {
-  std::string bytes;
-  nlohmann::json::to_msgpack(object, bytes);
-  bytes.shrink_to_fit();
-  return std::make_shared<const std::string>(std::move(bytes));
+  return std::make_shared<const std::string>(codec_.pack(object));
 }
 
-ObjectPtr ObjectCache::unpack(const Packed& packed) {
+ObjectPtr ObjectCache::unpack(const Packed& packed) const {
   if (!packed) return nullptr;
-  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(*packed));
+  return std::make_shared<const nlohmann::json>(codec_.unpack(*packed));
 }
 
 void ObjectCache::index_locked(const std::string* key, const nlohmann::json& object) {

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "operator/kube/packed_codec.hpp"
+
 namespace kiln::kube {
 
 // Objects handed out by the cache are immutable snapshots: a reader keeps its
@@ -37,11 +39,12 @@ std::vector<std::string> index_by_controller_owner(const nlohmann::json& object)
 // The objects an informer holds, keyed by namespace/name, with secondary
 // indexes kept in step on every change. Thread-safe: many readers, one writer.
 //
-// Objects are stored packed as MessagePack, not as nlohmann::json trees: a
-// tree costs a map node, a heap string and allocator overhead per field
-// (several times the object's JSON size), the packed bytes about its JSON
-// size. A read decodes (microseconds for a Deployment), which is cheap next
-// to the API round-trip a reconcile makes anyway. bench/kube measures both.
+// Objects are stored packed (PackedCodec: MessagePack compressed against a
+// sibling object), not as nlohmann::json trees: a tree costs a map node, a
+// heap string and allocator overhead per field (several times the object's
+// JSON size), the packed bytes a fraction of it. A read decodes (microseconds
+// for a Deployment), which is cheap next to the API round-trip a reconcile
+// makes anyway. bench/kube measures both.
 class ObjectCache {
  public:
   // What a full replacement changed, for event handlers.
@@ -95,11 +98,12 @@ class ObjectCache {
     std::unordered_map<std::string, std::unordered_set<const std::string*>> values;
   };
   [[noreturn]] static void throw_no_index(std::string_view index);
-  static Packed pack(const nlohmann::json& object);
-  static ObjectPtr unpack(const Packed& packed);
+  Packed pack(const nlohmann::json& object);
+  ObjectPtr unpack(const Packed& packed) const;
   void index_locked(const std::string* key, const nlohmann::json& object);
   void unindex_locked(const std::string* key, const nlohmann::json& object);
 
+  PackedCodec codec_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Packed> objects_;
   std::unordered_map<std::string, Index> indexes_;
