@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <optional>
 
 #include "operator/kube/api_time.hpp"
 #include "operator/kube/resource_ref.hpp"
@@ -35,72 +36,128 @@ std::uint64_t series_key(std::string_view uid, std::string_view reason, std::str
 }  // namespace
 
 EventRecorder::EventRecorder(std::shared_ptr<RestClient> client, std::string reporting_controller,
-                             std::string reporting_instance)
+                             std::string reporting_instance, std::size_t max_pending)
     : client_(std::move(client)),
       controller_(std::move(reporting_controller)),
-      instance_(std::move(reporting_instance)) {}
+      instance_(std::move(reporting_instance)),
+      max_pending_(max_pending),
+      writer_([this](std::stop_token stop) { run(stop); }) {}
 
-nlohmann::json EventRecorder::record(const nlohmann::json& regarding, EventType type,
-                                     const std::string& reason, const std::string& action,
-                                     const std::string& note_in) {
+EventRecorder::~EventRecorder() {
+  writer_.request_stop();
+  writer_.join();
+}
+
+void EventRecorder::record(const nlohmann::json& regarding, EventType type,
+                           const std::string& reason, const std::string& action,
+                           const std::string& note) {
   const auto& m = regarding.at("metadata");
-  std::string obj_ns = m.value("namespace", "");
-  std::string ns = obj_ns.empty() ? "default" : obj_ns;
-  std::string note = note_in.substr(0, 1024);
-  const char* type_name = type == EventType::kWarning ? "Warning" : "Normal";
-  const auto key = series_key(m.value("uid", ""), reason, action, type_name, note);
-  const auto now = Clock::now();
-  try {
-    std::unique_lock lock(mu_);
-    auto it = seen_.find(key);
-    if (it != seen_.end() && now - it->second.last < series_window) {
-      Seen& s = it->second;
-      s.count += 1;
-      s.last = now;
-      recorded_.emplace_back(now, key);
-      forget_old_locked(now);
-      nlohmann::json patch = {
-          {"series",
-           {{"count", s.count},
-            {"lastObservedTime", format_api_micro_time(std::chrono::system_clock::now())}}}};
-      std::string ev_ns = s.ns, ev_name = s.name;
-      lock.unlock();
-      return client_->patch(resources::events(), ev_ns, ev_name, PatchType::kMerge, patch);
+  const std::string obj_ns = m.value("namespace", "");
+  Pending event{{{"apiVersion", regarding.value("apiVersion", "")},
+                 {"kind", regarding.value("kind", "")},
+                 {"name", m.value("name", "")},
+                 {"uid", m.value("uid", "")},
+                 {"resourceVersion", m.value("resourceVersion", "")}},
+                obj_ns.empty() ? "default" : obj_ns,
+                type == EventType::kWarning ? "Warning" : "Normal",
+                reason,
+                action,
+                note.substr(0, 1024),
+                Clock::now(),
+                std::chrono::system_clock::now()};
+  if (!obj_ns.empty()) event.regarding["namespace"] = obj_ns;
+  {
+    std::lock_guard lock(mu_);
+    if (pending_.size() >= max_pending_) {
+      if (dropped_++ % 100 == 0) {
+        spdlog::warn("event {} {} for {}/{} dropped: {} events already wait to be written",
+                     event.type, reason, event.ns, m.value("name", ""), pending_.size());
+      }
+      return;
     }
+    pending_.push_back(std::move(event));
+  }
+  wake_.notify_one();
+}
+
+void EventRecorder::flush() {
+  std::unique_lock lock(mu_);
+  drained_.wait(lock, [&] { return pending_.empty() && !writing_; });
+}
+
+std::uint64_t EventRecorder::dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
+}
+
+void EventRecorder::run(std::stop_token stop) {
+  std::optional<Clock::time_point> give_up;  // set once stopping: 2 s to write the rest
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait(lock, stop, [&] { return !pending_.empty(); });
+    if (stop.stop_requested() && !give_up) give_up = Clock::now() + std::chrono::seconds(2);
+    if (pending_.empty() || (give_up && Clock::now() >= *give_up)) {
+      if (!pending_.empty()) {
+        spdlog::warn("{} event(s) not written: stopping", pending_.size());
+        pending_.clear();
+      }
+      drained_.notify_all();
+      if (stop.stop_requested()) return;
+      continue;
+    }
+    Pending event = std::move(pending_.front());
+    pending_.pop_front();
+    writing_ = true;
     lock.unlock();
-    nlohmann::json regarding_ref = {{"apiVersion", regarding.value("apiVersion", "")},
-                                    {"kind", regarding.value("kind", "")},
-                                    {"name", m.value("name", "")},
-                                    {"uid", m.value("uid", "")},
-                                    {"resourceVersion", m.value("resourceVersion", "")}};
-    if (!obj_ns.empty()) regarding_ref["namespace"] = obj_ns;
-    nlohmann::json ev = {
-        {"apiVersion", "events.k8s.io/v1"},
-        {"kind", "Event"},
-        {"metadata", {{"name", event_name(m.value("name", "object"))}, {"namespace", ns}}},
-        {"eventTime", format_api_micro_time(std::chrono::system_clock::now())},
-        {"reportingController", controller_},
-        {"reportingInstance", instance_},
-        {"action", action},
-        {"reason", reason},
-        {"type", type_name},
-        {"note", note},
-        {"regarding", regarding_ref},
-    };
-    auto created = client_->create(resources::events(), ev, ns);
+    write(event);
     lock.lock();
-    seen_[key] = {ns, created["metadata"].value("name", ""), 1, now};
-    recorded_.emplace_back(now, key);
-    forget_old_locked(now);
-    return created;
-  } catch (const std::exception& e) {
-    spdlog::warn("event {} {} for {}/{} not recorded: {}", type_name, reason, ns,
-                 m.value("name", ""), e.what());
-    return nullptr;
+    writing_ = false;
+    if (pending_.empty()) drained_.notify_all();
   }
 }
 
-void EventRecorder::forget_old_locked(Clock::time_point now) {
+void EventRecorder::write(const Pending& event) {
+  const auto key = series_key(event.regarding.value("uid", ""), event.reason, event.action,
+                              event.type, event.note);
+  try {
+    auto it = seen_.find(key);
+    if (it != seen_.end() && event.at - it->second.last < series_window) {
+      Seen& s = it->second;
+      s.count += 1;
+      s.last = event.at;
+      recorded_.emplace_back(event.at, key);
+      forget_old(event.at);
+      nlohmann::json patch = {
+          {"series",
+           {{"count", s.count}, {"lastObservedTime", format_api_micro_time(event.wall)}}}};
+      client_->patch(resources::events(), s.ns, s.name, PatchType::kMerge, patch);
+      return;
+    }
+    nlohmann::json ev = {
+        {"apiVersion", "events.k8s.io/v1"},
+        {"kind", "Event"},
+        {"metadata",
+         {{"name", event_name(event.regarding.value("name", "object"))}, {"namespace", event.ns}}},
+        {"eventTime", format_api_micro_time(event.wall)},
+        {"reportingController", controller_},
+        {"reportingInstance", instance_},
+        {"action", event.action},
+        {"reason", event.reason},
+        {"type", event.type},
+        {"note", event.note},
+        {"regarding", event.regarding},
+    };
+    auto created = client_->create(resources::events(), ev, event.ns);
+    seen_[key] = {event.ns, created["metadata"].value("name", ""), 1, event.at};
+    recorded_.emplace_back(event.at, key);
+    forget_old(event.at);
+  } catch (const std::exception& e) {
+    spdlog::warn("event {} {} for {}/{} not recorded: {}", event.type, event.reason, event.ns,
+                 event.regarding.value("name", ""), e.what());
+  }
+}
+
+void EventRecorder::forget_old(Clock::time_point now) {
   while (!recorded_.empty() && now - recorded_.front().first >= series_window) {
     const auto [when, key] = recorded_.front();
     recorded_.pop_front();

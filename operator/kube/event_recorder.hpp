@@ -1,12 +1,14 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "operator/kube/rest_client.hpp"
@@ -18,8 +20,15 @@ enum class EventType { kNormal, kWarning };
 // Writes events.k8s.io/v1 Events about objects, as `kubectl describe` shows
 // them. The same event repeated within 6 minutes updates the first one's
 // series (count, lastObservedTime) instead of creating another object, as
-// client-go's events library does. Recording is best effort: a failure is
-// logged, never thrown, since an Event must not fail a reconcile.
+// client-go's events library does.
+//
+// Recording never blocks a reconcile: record() queues the event and a thread
+// of the recorder's own writes it, as client-go's broadcaster does (a
+// reconcile that reports Ready no longer waits for the Event's round trip
+// before it takes the next service). It is best effort: a failed write is
+// logged, never thrown; beyond `max_pending` queued events new ones are
+// dropped and counted (dropped()), so a stalled API server cannot grow the
+// queue without bound. On destruction what is queued is written for up to 2 s.
 //
 // A series is remembered by a 64-bit hash of what makes events the same
 // (object uid, reason, action, type, note) and forgotten 6 minutes after its
@@ -28,33 +37,63 @@ enum class EventType { kNormal, kWarning };
 class EventRecorder {
  public:
   EventRecorder(std::shared_ptr<RestClient> client, std::string reporting_controller,
-                std::string reporting_instance);
+                std::string reporting_instance, std::size_t max_pending = 1000);
+  ~EventRecorder();
+  EventRecorder(const EventRecorder&) = delete;
+  EventRecorder& operator=(const EventRecorder&) = delete;
 
   // `regarding` is the object the event is about (its apiVersion, kind and
   // metadata are used); `action` what was done, `reason` why (CamelCase),
-  // `note` free text (truncated to 1 kB). Returns the Event written, or null.
-  nlohmann::json record(const nlohmann::json& regarding, EventType type, const std::string& reason,
-                        const std::string& action, const std::string& note);
+  // `note` free text (truncated to 1 kB). Queues it; returns at once.
+  void record(const nlohmann::json& regarding, EventType type, const std::string& reason,
+              const std::string& action, const std::string& note);
 
+  // Waits until every event recorded so far is written (or failed).
+  void flush();
+  // Events dropped because `max_pending` were already queued.
+  std::uint64_t dropped() const;
+
+  // Set before the first record().
   std::chrono::seconds series_window{360};
 
  private:
   using Clock = std::chrono::steady_clock;
+  struct Pending {
+    nlohmann::json regarding;  // the reference written into the Event
+    std::string ns;            // where the Event goes
+    const char* type;
+    std::string reason, action, note;
+    Clock::time_point at;
+    std::chrono::system_clock::time_point wall;
+  };
   struct Seen {
     std::string ns, name;  // the Event object to patch
     int count = 1;
     Clock::time_point last;
   };
+  void run(std::stop_token stop);
+  void write(const Pending& event);
   // Drops the series whose last event is older than the window.
-  void forget_old_locked(Clock::time_point now);
+  void forget_old(Clock::time_point now);
 
   std::shared_ptr<RestClient> client_;
   std::string controller_;
   std::string instance_;
-  std::mutex mu_;
+  const std::size_t max_pending_;
+
+  mutable std::mutex mu_;
+  std::condition_variable_any wake_;     // an event was queued, or stop
+  std::condition_variable_any drained_;  // the queue emptied
+  std::deque<Pending> pending_;
+  bool writing_ = false;
+  std::uint64_t dropped_ = 0;
+
+  // The writer thread's own: no lock needed.
   std::unordered_map<std::uint64_t, Seen> seen_;
   // (time of an event, its series), oldest first: what to look at when forgetting.
   std::deque<std::pair<Clock::time_point, std::uint64_t>> recorded_;
+
+  std::jthread writer_;  // last: started once everything above exists
 };
 
 }  // namespace kiln::kube

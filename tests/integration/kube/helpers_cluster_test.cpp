@@ -61,11 +61,10 @@ TEST_F(HelpersTest, FinalizerHoldsDeletionUntilRemoved) {
 TEST_F(HelpersTest, EventRecorderWritesEventsAndSeries) {
   auto cm = client().create(resources::config_maps(), config_map("subject"), ns());
   EventRecorder recorder(shared_client(), "kiln.dev/operator", "test-instance");
-  auto ev =
-      recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
-  ASSERT_FALSE(ev.is_null());
+  recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
   recorder.record(cm, EventType::kWarning, "ImageMissing", "Build", "image foo:1 not found");
   recorder.record(cm, EventType::kNormal, "Built", "Build", "image foo:2 pushed");
+  recorder.flush();  // record() only queues
 
   auto events = client().list(resources::events(), ns())["items"];
   ASSERT_EQ(events.size(), 2u);  // the repeat became a series, not a third object
@@ -95,6 +94,7 @@ TEST_F(HelpersTest, EventSeriesEndsAfterItsWindowAndDifferentNotesDoNotMerge) {
   recorder.record(cm, EventType::kNormal, "Serving", "Rollout", "serving iris:2");
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   recorder.record(cm, EventType::kNormal, "Serving", "Rollout", "serving iris:1");
+  recorder.flush();
 
   const auto events = client().list(resources::events(), ns());
   std::map<std::string, std::vector<int>> counts_by_note;
@@ -105,6 +105,22 @@ TEST_F(HelpersTest, EventSeriesEndsAfterItsWindowAndDifferentNotesDoNotMerge) {
   for (auto& [note, counts] : counts_by_note) std::sort(counts.begin(), counts.end());
   EXPECT_EQ(counts_by_note["serving iris:1"], (std::vector<int>{1, 2}));
   EXPECT_EQ(counts_by_note["serving iris:2"], (std::vector<int>{1}));
+}
+
+// record() never waits for the API server: past `max_pending` queued events
+// new ones are dropped and counted, and every event is either written or
+// counted as dropped.
+TEST_F(HelpersTest, EventsBeyondTheQueueBoundAreDroppedAndCounted) {
+  auto cm = client().create(resources::config_maps(), config_map("subject"), ns());
+  EventRecorder recorder(shared_client(), "kiln.dev/operator", "test-instance", /*max_pending=*/1);
+  constexpr int kEvents = 50;
+  for (int i = 0; i < kEvents; ++i) {
+    recorder.record(cm, EventType::kNormal, "Step", "Test", "step " + std::to_string(i));
+  }
+  recorder.flush();
+  const auto events = client().list(resources::events(), ns());
+  EXPECT_GE(recorder.dropped(), 1u);
+  EXPECT_EQ(events["items"].size() + recorder.dropped(), static_cast<std::size_t>(kEvents));
 }
 
 }  // namespace
