@@ -461,13 +461,8 @@ void add_inference_service_controller(manager::Manager& mgr,
       .watches(api::models(), by_index(kModelIndex))
       .watches(api::environments(), by_index(kEnvironmentIndex))
       .watches(res::config_maps(), by_index(kConfigMapIndex))
-      // Report finished rollouts first, then write new services' children,
-      // then look at rollouts under way.
-      .owned_priority([](const json& child) {
-        return reconcilers::inference_service::is_finished_workload(child)
-                   ? kFinishedRolloutPriority
-                   : kChildEventPriority;
-      });
+      // Write new services' children before reporting on rollouts under way.
+      .owned_priority(kChildEventPriority);
   if (options.serving.gateway_api) builder.owns(http_routes());
   if (options.serving.cert_manager) builder.owns(certificates());
   builder.workers(options.workers).complete(Reconciler(mgr, options));

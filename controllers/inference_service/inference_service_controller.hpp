@@ -41,10 +41,6 @@ void add_inference_service_controller(manager::Manager& manager,
 // every Deployment is written before any status is reported, so the rollouts
 // run side by side and each service's status is usually written once, Ready.
 inline constexpr int kChildEventPriority = -10;
-// Priority of a child event that shows a workload's rollout finished: above
-// new services, so the services whose pods are available are reported Ready
-// at once instead of all together after the last new service's children.
-inline constexpr int kFinishedRolloutPriority = 10;
 
 inline constexpr const char* kModelIndex = "kiln.dev/model";
 inline constexpr const char* kEnvironmentIndex = "kiln.dev/environment";

@@ -37,12 +37,7 @@ ControllerBuilder& ControllerBuilder::workers(int count) {
 }
 
 ControllerBuilder& ControllerBuilder::owned_priority(int priority) {
-  owned_priority_ = [priority](const nlohmann::json&) { return priority; };
-  return *this;
-}
-
-ControllerBuilder& ControllerBuilder::owned_priority(EventPriority priority) {
-  owned_priority_ = std::move(priority);
+  owned_priority_ = priority;
   return *this;
 }
 
@@ -61,9 +56,8 @@ Controller& ControllerBuilder::complete(Reconciler reconcile) {
     kube::Informer& informer = manager_.informer(w.resource);
     auto predicates = w.predicates;
     predicates.insert(predicates.end(), filters_.begin(), filters_.end());
-    informer.add_handler(
-        enqueue_handler(controller, std::move(w.mapper), std::move(predicates),
-                        owned ? owned_priority_ : EventPriority([](const auto&) { return 0; })));
+    informer.add_handler(enqueue_handler(controller, std::move(w.mapper), std::move(predicates),
+                                         owned ? owned_priority_ : 0));
     controller.depends_on(informer);
   };
   watch(*primary_);

@@ -6,7 +6,6 @@
 
 #include "operator/kube/resource_ref.hpp"
 #include "operator/manager/controller.hpp"
-#include "operator/manager/enqueue_handler.hpp"
 #include "operator/manager/event_mapping.hpp"
 #include "operator/manager/predicates.hpp"
 
@@ -45,9 +44,6 @@ class ControllerBuilder {
   // the children's status changes that arrive meanwhile do not queue ahead of
   // objects still waiting for their first reconcile.
   ControllerBuilder& owned_priority(int priority);
-  // The same, decided per event from the child it carries (e.g. a finished
-  // rollout above new work, one still under way below it).
-  ControllerBuilder& owned_priority(EventPriority priority);
 
   // Registers the controller with the manager. Throws std::logic_error when
   // no for_resource() was given.
@@ -65,7 +61,7 @@ class ControllerBuilder {
   std::vector<Watch> watches_;  // owned kinds and other watches
   std::vector<Predicate> filters_;
   int workers_ = 1;
-  EventPriority owned_priority_ = [](const nlohmann::json&) { return 0; };
+  int owned_priority_ = 0;
 };
 
 }  // namespace kiln::manager

@@ -4,16 +4,8 @@ namespace kiln::manager {
 
 kube::EventHandler enqueue_handler(Controller& controller, RequestMapper mapper,
                                    std::vector<Predicate> predicates, int priority) {
-  return enqueue_handler(controller, std::move(mapper), std::move(predicates),
-                         [priority](const nlohmann::json&) { return priority; });
-}
-
-kube::EventHandler enqueue_handler(Controller& controller, RequestMapper mapper,
-                                   std::vector<Predicate> predicates, EventPriority priority) {
-  auto enqueue = [&controller, mapper = std::move(mapper),
-                  priority = std::move(priority)](const nlohmann::json& object) {
-    const int p = priority(object);
-    for (const auto& request : mapper(object)) controller.enqueue(request, p);
+  auto enqueue = [&controller, mapper = std::move(mapper), priority](const nlohmann::json& object) {
+    for (const auto& request : mapper(object)) controller.enqueue(request, priority);
   };
   return kube::EventHandler{
       .on_add =

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "operator/kube/informer.hpp"
@@ -14,11 +13,7 @@ namespace kiln::manager {
 // and delete that all `predicates` let through is mapped to requests, which
 // are queued on `controller`. An update queues the requests of both the old
 // and the new object (a child that changed owner concerns both owners).
-// Requests are queued with `priority` (higher first among ready requests),
-// a constant or a function of the object the event carries.
-using EventPriority = std::function<int(const nlohmann::json& object)>;
-kube::EventHandler enqueue_handler(Controller& controller, RequestMapper mapper,
-                                   std::vector<Predicate> predicates, EventPriority priority);
+// Requests are queued with `priority` (higher first among ready requests).
 kube::EventHandler enqueue_handler(Controller& controller, RequestMapper mapper,
                                    std::vector<Predicate> predicates, int priority = 0);
 

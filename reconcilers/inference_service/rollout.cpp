@@ -122,12 +122,6 @@ Rollout assess_rollout(const json& workload, std::int32_t minimum_replicas) {
   return assess_deployment(workload, minimum_replicas);
 }
 
-bool is_finished_workload(const json& child) {
-  if (!child.is_object()) return false;
-  const std::string kind = child.value("kind", "");
-  return (kind == "Deployment" || kind == "DaemonSet") && assess_rollout(child).complete;
-}
-
 bool worth_diagnosing(const json& workload, std::chrono::system_clock::time_point now,
                       std::chrono::seconds grace) {
   if (!workload.is_object()) return false;

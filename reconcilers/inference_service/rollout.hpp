@@ -25,10 +25,6 @@ struct Rollout {
 // Deployment's replicas: fewer available replicas are not a finished rollout.
 Rollout assess_rollout(const nlohmann::json& workload, std::int32_t minimum_replicas = 0);
 
-// Whether `child` is a Deployment or DaemonSet whose current generation is
-// fully rolled out and available: the event that lets its service go Ready.
-bool is_finished_workload(const nlohmann::json& child);
-
 // Whether listing the workload's pods can tell more than the workload itself:
 // only once it has pods (status.replicas, or currentNumberScheduled for a
 // DaemonSet) and its rollout has been under way for at least `grace` (since

@@ -26,22 +26,6 @@ TEST(Rollout, CompleteWhenEveryReplicaRunsTheCurrentGeneration) {
   EXPECT_EQ(r.ready_replicas, 2);
 }
 
-TEST(Rollout, OnlyAFinishedDeploymentOrDaemonSetIsAFinishedWorkload) {
-  const json done = {{"observedGeneration", 3},
-                     {"replicas", 2},
-                     {"updatedReplicas", 2},
-                     {"readyReplicas", 2},
-                     {"availableReplicas", 2}};
-  EXPECT_TRUE(is_finished_workload(deployment(3, done)));
-  json rolling = done;
-  rolling["availableReplicas"] = 1;
-  EXPECT_FALSE(is_finished_workload(deployment(3, rolling)));
-  json service = deployment(3, done);
-  service["kind"] = "Service";
-  EXPECT_FALSE(is_finished_workload(service));
-  EXPECT_FALSE(is_finished_workload(json()));
-}
-
 TEST(Rollout, NotCompleteWhileTheControllerHasNotSeenTheGeneration) {
   auto r = assess_rollout(deployment(4, {{"observedGeneration", 3},
                                          {"replicas", 2},
