@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
-#include <optional>
 
 #include "operator/kube/api_time.hpp"
+#include "operator/kube/call_scope.hpp"
 #include "operator/kube/resource_ref.hpp"
 
 namespace kiln::kube {
@@ -44,7 +44,15 @@ EventRecorder::EventRecorder(std::shared_ptr<RestClient> client, std::string rep
       writer_([this](std::stop_token stop) { run(stop); }) {}
 
 EventRecorder::~EventRecorder() {
+  // What is queued gets 2 s to be written; then a write still in flight (an
+  // API server that does not answer) is aborted, so shutdown never waits out
+  // a request timeout.
   writer_.request_stop();
+  {
+    std::unique_lock lock(mu_);
+    drained_.wait_for(lock, std::chrono::seconds(2), [&] { return stopped_; });
+  }
+  abort_.request_stop();
   writer_.join();
 }
 
@@ -91,18 +99,21 @@ std::uint64_t EventRecorder::dropped() const {
 }
 
 void EventRecorder::run(std::stop_token stop) {
-  std::optional<Clock::time_point> give_up;  // set once stopping: 2 s to write the rest
+  CallScope calls(abort_.get_token());  // the destructor's last resort
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait(lock, stop, [&] { return !pending_.empty(); });
-    if (stop.stop_requested() && !give_up) give_up = Clock::now() + std::chrono::seconds(2);
-    if (pending_.empty() || (give_up && Clock::now() >= *give_up)) {
+    if (pending_.empty() || abort_.stop_requested()) {
       if (!pending_.empty()) {
         spdlog::warn("{} event(s) not written: stopping", pending_.size());
         pending_.clear();
       }
+      if (stop.stop_requested()) {
+        stopped_ = true;
+        drained_.notify_all();
+        return;
+      }
       drained_.notify_all();
-      if (stop.stop_requested()) return;
       continue;
     }
     Pending event = std::move(pending_.front());

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <stop_token>
 #include <thread>
 #include <unordered_map>
 
@@ -28,7 +29,8 @@ enum class EventType { kNormal, kWarning };
 // before it takes the next service). It is best effort: a failed write is
 // logged, never thrown; beyond `max_pending` queued events new ones are
 // dropped and counted (dropped()), so a stalled API server cannot grow the
-// queue without bound. On destruction what is queued is written for up to 2 s.
+// queue without bound. On destruction what is queued is written for up to
+// 2 s; then a write in flight is aborted and the rest is dropped (logged).
 //
 // A series is remembered by a 64-bit hash of what makes events the same
 // (object uid, reason, action, type, note) and forgotten 6 minutes after its
@@ -86,7 +88,9 @@ class EventRecorder {
   std::condition_variable_any drained_;  // the queue emptied
   std::deque<Pending> pending_;
   bool writing_ = false;
+  bool stopped_ = false;  // the writer thread is done
   std::uint64_t dropped_ = 0;
+  std::stop_source abort_;  // aborts a write in flight (destructor, after 2 s)
 
   // The writer thread's own: no lock needed.
   std::unordered_map<std::uint64_t, Seen> seen_;
