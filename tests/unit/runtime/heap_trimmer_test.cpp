@@ -10,18 +10,17 @@
 namespace kiln::runtime {
 namespace {
 
-long resident_kib() {
-  std::ifstream statm("/proc/self/statm");
-  long size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * sysconf(_SC_PAGESIZE) / 1024;
-}
-
 // Freed blocks below a block still in use stay resident until trimmed.
 TEST(HeapTrimmer, TrimReturnsFreePagesBelowTheTopOfTheHeap) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "ASan's allocator replaces malloc's; malloc_trim does not see it";
 #else
+  auto resident_kib = [] {
+    std::ifstream statm("/proc/self/statm");
+    long size = 0, resident = 0;
+    statm >> size >> resident;
+    return resident * sysconf(_SC_PAGESIZE) / 1024;
+  };
   std::vector<std::unique_ptr<char[]> > blocks;
   for (int i = 0; i < 100'000; ++i) {
     blocks.push_back(std::make_unique<char[]>(400));  // below the mmap threshold: heap
