@@ -7,8 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <string>
 #include <stop_token>
+#include <string>
 #include <thread>
 #include <unordered_map>
 
