@@ -46,10 +46,7 @@ void ImageBuilder::observe(env::BuildObservation& observed, const env::BuildCont
   try {
     std::lock_guard lock(registry_mutex_);
     if (auto d = registry_.head_manifest(path, observed.tag)) observed.digest = d->digest;
-  } catch (const oci::UnauthorizedError& e) {
-    observed.registry_error = e.what();
-    observed.registry_refused = true;
-  } catch (const oci::ForbiddenError& e) {
+  } catch (const oci::CredentialsRefusedError& e) {
     observed.registry_error = e.what();
     observed.registry_refused = true;
   } catch (const std::exception& e) {

@@ -119,13 +119,7 @@ runtime::ReconcileResult ModelPackageController::reconcile(const std::string& ns
           status = pkg::context_stored_status(package.status, generation, tag,
                                               "oci://" + p.repository + "@" + stored,
                                               p.model_versions, now);
-        } catch (const oci::UnauthorizedError& e) {
-          status = pkg::problem_status(
-              package.status, generation,
-              {pkg::kReady, "RegistryAuthRefused",
-               std::string("Kiln's registry refused the push credentials: ") + e.what(), false},
-              now);
-        } catch (const oci::ForbiddenError& e) {
+        } catch (const oci::CredentialsRefusedError& e) {
           status = pkg::problem_status(
               package.status, generation,
               {pkg::kReady, "RegistryAuthRefused",

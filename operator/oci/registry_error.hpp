@@ -21,13 +21,18 @@ class RegistryError : public std::runtime_error {
   std::string code_;
 };
 
-// 401 after the challenge was answered (or none could be: no credentials).
-class UnauthorizedError : public RegistryError {
+// The registry refused the credentials (401 or 403): retrying with the same
+// ones cannot help, unlike an unreachable registry.
+class CredentialsRefusedError : public RegistryError {
   using RegistryError::RegistryError;
 };
+// 401 after the challenge was answered (or none could be: no credentials).
+class UnauthorizedError : public CredentialsRefusedError {
+  using CredentialsRefusedError::CredentialsRefusedError;
+};
 // 403: authenticated but not allowed (e.g. push to a read-only repository).
-class ForbiddenError : public RegistryError {
-  using RegistryError::RegistryError;
+class ForbiddenError : public CredentialsRefusedError {
+  using CredentialsRefusedError::CredentialsRefusedError;
 };
 // 404: no such repository, manifest or blob.
 class NotFoundError : public RegistryError {
