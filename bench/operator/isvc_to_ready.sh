@@ -77,6 +77,21 @@ memory_breakdown() {
       for (x in n) printf "  cache %s: %d objects, %.1f MB packed (%.0f B each)\n", x, n[x], b[x] / 1048576, n[x] ? b[x] / n[x] : 0
     }'
 }
+# After convergence: RSS (and peak), CPU and reconciles of process PID whose
+# metrics are on PORT, then the same after IDLE s. Sets PREFIX_rss, _hwm, _cpu,
+# _total, _idle (reconciles while idle), _rss_idle and _cpu_idle.
+measure_converged() {  # measure_converged PREFIX PID PORT
+  local total
+  printf -v "$1_rss" '%s' "$(rss_mb "$2")"
+  printf -v "$1_hwm" '%s' "$(hwm_mb "$2")"
+  printf -v "$1_cpu" '%s' "$(cpu_s "$2")"
+  total=$(reconciles "$3" inferenceservice)
+  printf -v "$1_total" '%s' "$total"
+  sleep "$IDLE"
+  printf -v "$1_idle" '%s' $(($(reconciles "$3" inferenceservice) - total))
+  printf -v "$1_rss_idle" '%s' "$(rss_mb "$2")"
+  printf -v "$1_cpu_idle" '%s' "$(cpu_s "$2")"
+}
 LOADS=()
 sample_load() { LOADS+=("$(cut -d' ' -f1 /proc/loadavg)"); }
 
@@ -206,12 +221,7 @@ wait "$WAITER"
 kiln=$(since "$(cat "$DIR/kiln.end")" "$kstart")
 sample_load
 api_requests >"$DIR/api.3"
-kiln_rss=$(rss_mb "$OP_PID")
-kiln_cpu=$(cpu_s "$OP_PID")
-kiln_total=$(reconciles "$METRICS_PORT" inferenceservice)
-sleep "$IDLE"
-kiln_idle=$(($(reconciles "$METRICS_PORT" inferenceservice) - kiln_total))
-kiln_rss_idle=$(rss_mb "$OP_PID")
+measure_converged kiln "$OP_PID" "$METRICS_PORT"
 memory_breakdown "$METRICS_PORT" >"$DIR/memory.txt" || true
 log "floor $floor s, kiln $kiln s"
 
@@ -245,13 +255,7 @@ PY
   large_end=$($BULK wait "$KUBECONFIG" kiln bench "$LARGE")
   large=$(since "$large_end" "$lstart")
   sample_load
-  large_rss=$(rss_mb "$OP_PID")
-  large_hwm=$(hwm_mb "$OP_PID")
-  large_cpu=$(cpu_s "$OP_PID")
-  large_total=$(reconciles "$METRICS_PORT" inferenceservice)
-  sleep "$IDLE"
-  large_idle=$(($(reconciles "$METRICS_PORT" inferenceservice) - large_total))
-  large_rss_idle=$(rss_mb "$OP_PID")
+  measure_converged large "$OP_PID" "$METRICS_PORT"
   memory_breakdown "$METRICS_PORT" >"$DIR/memory-large.txt" || true
   log "large: $LARGE Ready after $large s"
 fi
@@ -312,13 +316,7 @@ PY
   wait "$WAITER"
   kserve=$(since "$(cat "$DIR/kserve.end")" "$sstart")
   sample_load
-  kserve_rss=$(rss_mb "$KS_PID")
-  kserve_cpu=$(cpu_s "$KS_PID")
-  kserve_total=$(reconciles "$KS_METRICS" inferenceservice)
-  sleep "$IDLE"
-  kserve_idle=$(($(reconciles "$KS_METRICS" inferenceservice) - kserve_total))
-  kserve_rss_idle=$(rss_mb "$KS_PID")
-  kserve_cpu_idle=$(cpu_s "$KS_PID")
+  measure_converged kserve "$KS_PID" "$KS_METRICS"
   kill "$KS_PID"
   wait "$KS_PID" 2>/dev/null || true
   cluster_down
