@@ -17,6 +17,10 @@
 #          the children's writes and their rollout.
 #   Then kiln-operator's RSS, CPU seconds and reconciles, and its reconciles
 #   during IDLE s after convergence (target: none).
+#   floor again, into another namespace: each phase here runs behind the
+#   services of the phases before it, which slows it, so kiln is compared
+#   with the mean of the floor before it and the floor after it.
+#   Also printed: each phase's CPU seconds by process and API requests.
 #   LARGE: kube-controller-manager is stopped and LARGE - N more services are
 #   created; kiln-operator writes their children; the script writes each new
 #   Deployment's status as its controller would (no pods: KWOK would need
@@ -92,6 +96,19 @@ measure_converged() {  # measure_converged PREFIX PID PORT
   printf -v "$1_rss_idle" '%s' "$(rss_mb "$2")"
   printf -v "$1_cpu_idle" '%s' "$(cpu_s "$2")"
 }
+# CPU seconds used so far by each control-plane process, the operator
+# ("operator", when OP_PID is set) and the whole machine ("machine", busy
+# time of all cores), one "name seconds" line each.
+cpu_snapshot() {
+  while read -r name pid; do echo "$name $(cpu_s "$pid" 2>/dev/null || echo 0)"; done <"$CLUSTER/pids"
+  [[ -z ${OP_PID:-} ]] || echo "operator $(cpu_s "$OP_PID")"
+  awk -v t="$(getconf CLK_TCK)" '/^cpu / {printf "machine %.1f\n", ($2 + $3 + $4 + $7 + $8) / t}' /proc/stat
+}
+# The CPU seconds between two snapshots, most first, on one line.
+cpu_delta() {
+  join -a2 <(sort "$1") <(sort "$2") | awk '{d = (NF == 3 ? $3 - $2 : $2); if (d >= 0.05) printf "%.1f %s\n", d, $1}' |
+    sort -rn | awk '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1}'
+}
 LOADS=()
 sample_load() { LOADS+=("$(cut -d' ' -f1 /proc/loadavg)"); }
 
@@ -133,7 +150,7 @@ api_delta() {
   join -a2 -j1 <(awk '{print $1 "_" $2, $3}' "$1" | sort) <(awk '{print $1 "_" $2, $3}' "$2" | sort) |
     awk '{d = (NF == 3 ? $3 - $2 : $2); if (d > 0) print d, $1}' | sort -rn
 }
-nodes=$((2 * N / 80 + 2))
+nodes=$((3 * N / 80 + 2))
 
 # ---------------------------------------------------------------- floor + kiln
 log "control plane 1: floor and kiln, $N services"
@@ -141,7 +158,6 @@ cluster_up kiln "$nodes"
 k apply --server-side -f "$ROOT/crds/" >/dev/null
 k wait --for=condition=Established crd --all --timeout=60s >/dev/null
 k create namespace bench >/dev/null
-k create namespace floor >/dev/null
 d1="sha256:$(printf '1%.0s' {1..64})"
 de="sha256:$(printf 'e%.0s' {1..64})"
 cat <<YAML | k -n bench apply -f - >/dev/null
@@ -174,40 +190,63 @@ print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
 PY
 }
 services 1 "$N" >"$DIR/services.json"
-python3 - "$ROOT/tests/unit/inference_service/golden/dev.json" "$N" >"$DIR/floor.json" <<'PY'
+# floor_children NAMESPACE: the children kiln writes for svc-1..svc-N, in
+# NAMESPACE, without owners, as a List.
+floor_children() {
+  python3 - "$ROOT/tests/unit/inference_service/golden/dev.json" "$N" "$1" <<'PY'
 import json, sys
 golden = json.load(open(sys.argv[1]))["apply"]
 items = []
 for i in range(1, int(sys.argv[2]) + 1):
-    text = json.dumps(golden).replace("dev-svc", f"svc-{i}").replace('"ns1"', '"floor"')
+    text = json.dumps(golden).replace("dev-svc", f"svc-{i}").replace('"ns1"', json.dumps(sys.argv[3]))
     for o in json.loads(text):
         o["metadata"].pop("ownerReferences", None)
         items.append(o)
 print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
 PY
-
-log "floor: $((N * 3)) children by a bare client ($WORKERS at a time), then their rollout"
-api_requests >"$DIR/api.0"
-$BULK wait "$KUBECONFIG" deployments floor "$N" >"$DIR/floor.end" &
-WAITER=$!
-sleep 1
-sample_load
-fstart=$(now)
-$BULK apply "$KUBECONFIG" "$DIR/floor.json" --threads "$WORKERS" --field-manager floor
-fwritten=$(now)
-wait "$WAITER"
-floor=$(since "$(cat "$DIR/floor.end")" "$fstart")
-floor_writes=$(since "$fwritten" "$fstart")
-sample_load
-api_requests >"$DIR/api.1"
+}
+# run_floor NAMESPACE: the floor's writes into NAMESPACE and their rollout.
+# Sets floor_NAMESPACE (time to all available) and floor_NAMESPACE_writes;
+# snapshots CPU and API requests to $DIR/{cpu,api}.NAMESPACE.{0,1}.
+run_floor() {
+  local ns=$1 start written waiter
+  k create namespace "$ns" >/dev/null
+  floor_children "$ns" >"$DIR/$ns.json"
+  log "floor ($ns): $((N * 3)) children by a bare client ($WORKERS at a time), then their rollout"
+  api_requests >"$DIR/api.$ns.0"
+  $BULK wait "$KUBECONFIG" deployments "$ns" "$N" >"$DIR/$ns.end" &
+  waiter=$!
+  sleep 1
+  sample_load
+  cpu_snapshot >"$DIR/cpu.$ns.0"
+  start=$(now)
+  $BULK apply "$KUBECONFIG" "$DIR/$ns.json" --threads "$WORKERS" --field-manager floor
+  written=$(now)
+  wait "$waiter"
+  printf -v "floor_${ns//-/_}" '%s' "$(since "$(cat "$DIR/$ns.end")" "$start")"
+  printf -v "floor_${ns//-/_}_writes" '%s' "$(since "$written" "$start")"
+  cpu_snapshot >"$DIR/cpu.$ns.1"
+  sample_load
+  api_requests >"$DIR/api.$ns.1"
+}
+# The floor runs before kiln and again after it: a phase on this apiserver is
+# slower the more services the phases before it left behind (a second floor
+# right after the first took 1.12-1.17x as long), so kiln, run second, is
+# compared with the mean of the floor before it (on an empty cluster) and
+# the floor after it (behind kiln's and the first floor's services).
+run_floor floor
 
 log "kiln: $N InferenceServices created (not timed), then kiln-operator starts"
 $BULK apply "$KUBECONFIG" "$DIR/services.json" --threads "$WORKERS" --field-manager bench
-api_requests >"$DIR/api.2"
+api_requests >"$DIR/api.kiln.0"
 METRICS_PORT=$(free_port)
 PROBE_PORT=$(free_port)
 $BULK wait "$KUBECONFIG" kiln bench "$N" >"$DIR/kiln.end" &
 WAITER=$!
+# Not timed against the floor: when kiln's Deployments were all rolled out,
+# to tell the rollouts' time from the time kiln took to report them.
+$BULK wait "$KUBECONFIG" deployments bench "$N" >"$DIR/kiln.rolled" &
+ROLLED=$!
 sleep 1
 sample_load
 kstart=$(now)
@@ -217,18 +256,28 @@ kstart=$(now)
   --health-probe-bind-address "127.0.0.1:$PROBE_PORT" >"$DIR/operator.log" 2>&1 &
 OP_PID=$!
 PIDS+=("$OP_PID")
-wait "$WAITER"
+cpu_snapshot >"$DIR/cpu.kiln.0"
+wait "$WAITER" "$ROLLED"
+cpu_snapshot >"$DIR/cpu.kiln.1"
 kiln=$(since "$(cat "$DIR/kiln.end")" "$kstart")
+kiln_rolled=$(since "$(cat "$DIR/kiln.rolled")" "$kstart")
+kiln_created=$(since "$(k -n bench get deployments -o jsonpath='{range .items[*]}{.metadata.creationTimestamp}{"\n"}{end}' |
+  sort | tail -1 | xargs -I{} date -d {} +%s)" "$kstart")
 sample_load
-api_requests >"$DIR/api.3"
+api_requests >"$DIR/api.kiln.1"
 measure_converged kiln "$OP_PID" "$METRICS_PORT"
 memory_breakdown "$METRICS_PORT" >"$DIR/memory.txt" || true
-log "floor $floor s, kiln $kiln s"
+run_floor floor-after
+floor=$(echo "($floor_floor + $floor_floor_after) / 2" | bc -l)
+log "floor $floor_floor s before kiln, $floor_floor_after s after, kiln $kiln s (last Deployment created at ~$kiln_created s, all rolled out at $kiln_rolled s)"
 
-echo "API requests during the floor (top 12 of $(api_delta "$DIR/api.0" "$DIR/api.1" | awk '{s+=$1} END {print s}')):"
-api_delta "$DIR/api.0" "$DIR/api.1" | head -12 | sed 's/^/  /'
-echo "API requests during kiln (top 12 of $(api_delta "$DIR/api.2" "$DIR/api.3" | awk '{s+=$1} END {print s}')):"
-api_delta "$DIR/api.2" "$DIR/api.3" | head -12 | sed 's/^/  /'
+echo "CPU seconds during the floor ($floor_floor s): $(cpu_delta "$DIR/cpu.floor.0" "$DIR/cpu.floor.1")"
+echo "CPU seconds during kiln ($kiln s): $(cpu_delta "$DIR/cpu.kiln.0" "$DIR/cpu.kiln.1")"
+echo "CPU seconds during the floor after kiln ($floor_floor_after s): $(cpu_delta "$DIR/cpu.floor-after.0" "$DIR/cpu.floor-after.1")"
+echo "API requests during the floor (top 12 of $(api_delta "$DIR/api.floor.0" "$DIR/api.floor.1" | awk '{s+=$1} END {print s}')):"
+api_delta "$DIR/api.floor.0" "$DIR/api.floor.1" | head -12 | sed 's/^/  /'
+echo "API requests during kiln (top 12 of $(api_delta "$DIR/api.kiln.0" "$DIR/api.kiln.1" | awk '{s+=$1} END {print s}')):"
+api_delta "$DIR/api.kiln.0" "$DIR/api.kiln.1" | head -12 | sed 's/^/  /'
 
 # ---------------------------------------------------------------- LARGE
 if [[ $LARGE -gt $N ]]; then
@@ -324,17 +373,23 @@ PY
 fi
 
 # ---------------------------------------------------------------- results
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+ratio() { printf "%.2f" "$(echo "$1 / $2" | bc -l)"; }
 echo
 echo "$N InferenceServices to Ready; machine: $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo);" \
   "load average at the phases' starts and ends: ${LOADS[*]}"
 echo
 echo "| | time to Ready | x floor | RSS after / +${IDLE} s idle | CPU s | reconciles | reconciles in ${IDLE} s idle |"
 echo "|---|---|---|---|---|---|---|"
-printf '| floor (bare client, %d at a time; writes took %.1f s) | %.1f s | 1.00 | | | | |\n' "$WORKERS" "$floor_writes" "$floor"
-printf '| kiln-operator (%d workers) | %.1f s | **%s** | %s / %s MB | %s | %s | %s |\n' \
-  "$WORKERS" "$kiln" "$(ratio "$kiln" "$floor")" "$kiln_rss" "$kiln_rss_idle" "$kiln_cpu" "$kiln_total" "$kiln_idle"
+printf '| floor before kiln (bare client, %d at a time; writes took %.1f s) | %.1f s | %s | | | | |\n' \
+  "$WORKERS" "$floor_floor_writes" "$floor_floor" "$(ratio "$floor_floor" "$floor")"
+printf '| floor after kiln (the same, behind %d more services; writes took %.1f s) | %.1f s | %s | | | | |\n' \
+  $((2 * N)) "$floor_floor_after_writes" "$floor_floor_after" "$(ratio "$floor_floor_after" "$floor")"
+printf '| **floor** (the mean of the two) | %.1f s | 1.00 | | | | |\n' "$floor"
+printf '| kiln-operator (%d workers; last child created at ~%.0f s, rollouts done at %.1f s) | %.1f s | **%s** | %s / %s MB | %s | %s | %s |\n' \
+  "$WORKERS" "$kiln_created" "$kiln_rolled" "$kiln" "$(ratio "$kiln" "$floor")" "$kiln_rss" "$kiln_rss_idle" "$kiln_cpu" "$kiln_total" "$kiln_idle"
 echo
+printf 'kiln vs the floor before it: %s; vs the floor after it: %s; vs their mean: %s (target: at most 1.25)\n' \
+  "$(ratio "$kiln" "$floor_floor")" "$(ratio "$kiln" "$floor_floor_after")" "$(ratio "$kiln" "$floor")"
 echo "kiln-operator with $N services, after ${IDLE} s idle: $(cat "$DIR/memory.txt")"
 if [[ $KSERVE != 0 ]]; then
   printf '| KServe v0.16.0 manager (RawDeployment) | %.1f s | %s | %s / %s MB | %s (%s after idle) | %s | %s |\n' \
