@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "operator/kube/api_time.hpp"
@@ -98,6 +99,27 @@ std::uint64_t EventRecorder::dropped() const {
   return dropped_;
 }
 
+std::uint64_t EventRecorder::throttled() const {
+  std::lock_guard lock(mu_);
+  return throttled_;
+}
+
+EventRecorder::Clock::duration EventRecorder::take_token(Clock::time_point now) {
+  if (tokens_ < 0) {
+    tokens_ = burst;
+    refilled_ = now;
+  }
+  tokens_ = std::min(
+      burst, tokens_ + std::chrono::duration<double>(now - refilled_).count() * max_per_second);
+  refilled_ = now;
+  if (tokens_ >= 1) {
+    tokens_ -= 1;
+    return Clock::duration::zero();
+  }
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>((1 - tokens_) / max_per_second));
+}
+
 void EventRecorder::run(std::stop_token stop) {
   CallScope calls(abort_.get_token());  // the destructor's last resort
   std::unique_lock lock(mu_);
@@ -116,8 +138,22 @@ void EventRecorder::run(std::stop_token stop) {
       drained_.notify_all();
       continue;
     }
+    // Paced, except while stopping: then what is queued has 2 s in all.
+    if (!stop.stop_requested()) {
+      if (const auto wait = take_token(Clock::now()); wait > Clock::duration::zero()) {
+        ++throttled_;
+        if (!backlog_logged_) {
+          backlog_logged_ = true;
+          spdlog::info("{} event(s) queued: writing at most {} a second", pending_.size(),
+                       max_per_second);
+        }
+        wake_.wait_for(lock, stop, wait, [] { return false; });
+        continue;
+      }
+    }
     Pending event = std::move(pending_.front());
     pending_.pop_front();
+    if (pending_.empty()) backlog_logged_ = false;
     writing_ = true;
     lock.unlock();
     write(event);

@@ -32,6 +32,13 @@ enum class EventType { kNormal, kWarning };
 // queue without bound. On destruction what is queued is written for up to
 // 2 s; then a write in flight is aborted and the rest is dropped (logged).
 //
+// Writes are paced by a token bucket, `max_per_second` after a `burst`
+// (the kubelet's --event-qps 50 and --event-burst 100): a thousand services
+// going Ready at once put a thousand Event writes on the API server, which
+// would otherwise compete with the status writes and rollouts they report.
+// The Events trail instead; each wait is counted (throttled()) and a backlog
+// that makes the writer wait is logged once.
+//
 // A series is remembered by a 64-bit hash of what makes events the same
 // (object uid, reason, action, type, note) and forgotten 6 minutes after its
 // last event, in time order: an operator that just reported 10,000 services
@@ -54,9 +61,13 @@ class EventRecorder {
   void flush();
   // Events dropped because `max_pending` were already queued.
   std::uint64_t dropped() const;
+  // Times the writer waited for the rate limit.
+  std::uint64_t throttled() const;
 
   // Set before the first record().
   std::chrono::seconds series_window{360};
+  double max_per_second = 50;
+  double burst = 100;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -77,6 +88,8 @@ class EventRecorder {
   void write(const Pending& event);
   // Drops the series whose last event is older than the window.
   void forget_old(Clock::time_point now);
+  // Takes a write's token from the bucket, or says how long until there is one.
+  Clock::duration take_token(Clock::time_point now);
 
   std::shared_ptr<RestClient> client_;
   std::string controller_;
@@ -90,12 +103,16 @@ class EventRecorder {
   bool writing_ = false;
   bool stopped_ = false;  // the writer thread is done
   std::uint64_t dropped_ = 0;
+  std::uint64_t throttled_ = 0;
   std::stop_source abort_;  // aborts a write in flight (destructor, after 2 s)
 
   // The writer thread's own: no lock needed.
   std::unordered_map<std::uint64_t, Seen> seen_;
   // (time of an event, its series), oldest first: what to look at when forgetting.
   std::deque<std::pair<Clock::time_point, std::uint64_t>> recorded_;
+  double tokens_ = -1;  // below 0: not filled yet (`burst` is read at the first write)
+  Clock::time_point refilled_;
+  bool backlog_logged_ = false;
 
   std::jthread writer_;  // last: started once everything above exists
 };

@@ -166,6 +166,14 @@ TEST_F(ChartTest, SchemaRejectsMalformedValuesNamingTheField) {
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("/operator/modelDelivery"), std::string::npos) << r.output;
 
+  // A toleration that matches any value cannot also name one.
+  const auto exists_with_value =
+      write_file("exists-with-value.yaml",
+                 "builder:\n  tolerations:\n    - {key: gpu, operator: Exists, value: \"yes\"}\n");
+  r = helm({"install", release(), chart_dir(), "-f", exists_with_value});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("/builder/tolerations/0"), std::string::npos) << r.output;
+
   // Nothing was installed.
   auto list = helm({"list", "-q"});
   EXPECT_EQ(list.output, "") << list.output;
@@ -244,21 +252,33 @@ namespace kiln::testing {
 namespace {
 
 // kiln-operator accepts every argument the chart gives it: with the
-// registry installed and the scheduler on, it gets past flag parsing (exit 2
-// is a bad flag) and stops only for want of an in-cluster service account.
+// registry installed, the scheduler on and the build Jobs placed, it gets
+// past flag parsing (exit 2 is a bad flag) and stops only for want of an
+// in-cluster service account.
 TEST_F(ChartTest, OperatorAcceptsTheChartsArguments) {
   std::vector<std::string> args = {
       "--namespace", ns(),
       "--show-only", "templates/operator.yaml",
       "--set",       "registry.caConfigMap=registry-ca",
       "--set",       "operator.watchNamespaces={team-a}",
-      "--set",       "operator.pipIndexUrl=https://pypi.example.com/simple"};
+      "--set",       "operator.pipIndexUrl=https://pypi.example.com/simple",
+      "--set",       "builder.nodeSelector.kiln\\.dev/role=build",
+      "--set-json",  R"(builder.tolerations=[{"key": "kiln.dev/build", "operator": "Exists",
+                       "effect": "NoSchedule"}, {"key": "team", "value": "ml"}])"};
   for (const auto& v : installed_values(release())) args.push_back(v);
   json deployment;
   for (auto& doc : api::parse_yaml_documents(render(args))) {
     if (doc.value("kind", "") == "Deployment") deployment = doc;
   }
   ASSERT_TRUE(deployment.is_object());
+  const std::string rendered_args =
+      deployment["spec"]["template"]["spec"]["containers"][0]["args"].dump();
+  for (const char* expected :
+       {"--job-node-selector=kiln.dev/role=build", "--job-toleration=kiln.dev/build:NoSchedule",
+        "--job-toleration=team=ml\""}) {
+    EXPECT_NE(rendered_args.find(expected), std::string::npos)
+        << expected << " in " << rendered_args;
+  }
   std::vector<std::string> argv = {"env", "-u", "KUBERNETES_SERVICE_HOST", KILN_OPERATOR};
   for (const auto& a : deployment["spec"]["template"]["spec"]["containers"][0]["args"]) {
     auto text = a.get<std::string>();

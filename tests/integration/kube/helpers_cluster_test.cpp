@@ -1,6 +1,7 @@
 // Owner references, finalizers and Events, checked against what the real
 // garbage collector, API server and kubectl do with them.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <thread>
 #include <vector>
@@ -121,6 +122,28 @@ TEST_F(HelpersTest, EventsBeyondTheQueueBoundAreDroppedAndCounted) {
   const auto events = client().list(resources::events(), ns());
   EXPECT_GE(recorder.dropped(), 1u);
   EXPECT_EQ(events["items"].size() + recorder.dropped(), static_cast<std::size_t>(kEvents));
+}
+
+// Past the burst, events are written no faster than max_per_second: the
+// writer waits (counted) and every event still lands.
+TEST_F(HelpersTest, EventsPastTheBurstArePacedAndAllWritten) {
+  auto cm = client().create(resources::config_maps(), config_map("subject"), ns());
+  EventRecorder recorder(shared_client(), "kiln.dev/operator", "test-instance");
+  recorder.max_per_second = 10;
+  recorder.burst = 2;
+  constexpr int kEvents = 7;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kEvents; ++i) {
+    recorder.record(cm, EventType::kNormal, "Step", "Test", "step " + std::to_string(i));
+  }
+  recorder.flush();
+  const auto took = std::chrono::steady_clock::now() - start;
+  // Two from the burst, then five at 10 a second: at least 0.5 s less a token's rounding.
+  EXPECT_GE(took, std::chrono::milliseconds(450));
+  EXPECT_GE(recorder.throttled(), 5u);
+  EXPECT_EQ(client().list(resources::events(), ns())["items"].size(),
+            static_cast<std::size_t>(kEvents));
+  EXPECT_EQ(recorder.dropped(), 0u);
 }
 
 }  // namespace
