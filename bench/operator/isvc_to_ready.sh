@@ -267,6 +267,15 @@ sample_load
 api_requests >"$DIR/api.kiln.1"
 measure_converged kiln "$OP_PID" "$METRICS_PORT"
 memory_breakdown "$METRICS_PORT" >"$DIR/memory.txt" || true
+# Kiln's Events are paced (50 a second after a burst of 100) and may trail
+# the Ready writes: how many it wrote, and when the last one was created.
+read -r kiln_events kiln_last_event < <(k -n bench get events.events.k8s.io -o json | python3 -c '
+import datetime, json, sys
+ts = [e["metadata"]["creationTimestamp"] for e in json.load(sys.stdin)["items"]
+      if e.get("reportingController", "").startswith("kiln.dev/")]
+last = max(ts) if ts else "1970-01-01T00:00:00Z"
+print(len(ts), datetime.datetime.fromisoformat(last.replace("Z", "+00:00")).timestamp())')
+kiln_last_event=$(since "$kiln_last_event" "$kstart")
 run_floor floor-after
 floor=$(echo "($floor_floor + $floor_floor_after) / 2" | bc -l)
 log "floor $floor_floor s before kiln, $floor_floor_after s after, kiln $kiln s (last Deployment created at ~$kiln_created s, all rolled out at $kiln_rolled s)"
@@ -388,6 +397,8 @@ printf '| **floor** (the mean of the two) | %.1f s | 1.00 | | | | |\n' "$floor"
 printf '| kiln-operator (%d workers; last child created at ~%.0f s, rollouts done at %.1f s) | %.1f s | **%s** | %s / %s MB | %s | %s | %s |\n' \
   "$WORKERS" "$kiln_created" "$kiln_rolled" "$kiln" "$(ratio "$kiln" "$floor")" "$kiln_rss" "$kiln_rss_idle" "$kiln_cpu" "$kiln_total" "$kiln_idle"
 echo
+printf 'kiln-operator wrote %s Events; the last was created ~%.0f s after its start (Ready at %.1f s)\n' \
+  "$kiln_events" "$kiln_last_event" "$kiln"
 printf 'kiln vs the floor before it: %s; vs the floor after it: %s; vs their mean: %s (target: at most 1.25)\n' \
   "$(ratio "$kiln" "$floor_floor")" "$(ratio "$kiln" "$floor_floor_after")" "$(ratio "$kiln" "$floor")"
 echo "kiln-operator with $N services, after ${IDLE} s idle: $(cat "$DIR/memory.txt")"

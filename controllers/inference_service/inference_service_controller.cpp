@@ -45,9 +45,9 @@ std::string ref_key(const std::string& ns, const std::string& name) {
 std::vector<std::string> referenced_models(const json& o) {
   std::vector<std::string> out;
   const std::string ns = o["metadata"].value("namespace", "");
-  const json spec = o.value("spec", json::object());
-  if (spec.contains("models") && spec["models"].is_array()) {
-    for (const auto& m : spec["models"]) {
+  const json models = o.value("/spec/models"_json_pointer, json());
+  if (models.is_array()) {
+    for (const auto& m : models) {
       if (m.is_object() && m.contains("name") && m["name"].is_string()) {
         out.push_back(ref_key(ns, m["name"].get<std::string>()));
       }

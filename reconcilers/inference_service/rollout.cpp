@@ -10,6 +10,15 @@ namespace {
 
 using nlohmann::json;
 
+// object[key] when it is an object, else an empty one: a reference, since
+// the workload may be the whole Deployment as the apply returned it.
+const json& member(const json& object, const char* key) {
+  static const json empty = json::object();
+  if (!object.is_object()) return empty;
+  auto it = object.find(key);
+  return it != object.end() && it->is_object() ? *it : empty;
+}
+
 std::int64_t integer(const json& object, const char* key) {
   if (!object.is_object()) return 0;
   auto it = object.find(key);
@@ -34,11 +43,11 @@ std::string progress(std::int64_t updated, std::int64_t available, std::int64_t 
 
 Rollout assess_deployment(const json& d, std::int32_t minimum_replicas) {
   Rollout r;
-  const json spec = d.value("spec", json::object());
-  const json status = d.value("status", json::object());
+  const json& spec = member(d, "spec");
+  const json& status = member(d, "status");
   const std::int64_t desired = std::max<std::int64_t>(
       spec.contains("replicas") ? integer(spec, "replicas") : 1, minimum_replicas);
-  const std::int64_t generation = integer(d.value("metadata", json::object()), "generation");
+  const std::int64_t generation = integer(member(d, "metadata"), "generation");
   const std::int64_t observed = integer(status, "observedGeneration");
   const std::int64_t updated = integer(status, "updatedReplicas");
   const std::int64_t available = integer(status, "availableReplicas");
@@ -82,8 +91,8 @@ Rollout assess_deployment(const json& d, std::int32_t minimum_replicas) {
 
 Rollout assess_daemon_set(const json& d) {
   Rollout r;
-  const json status = d.value("status", json::object());
-  const std::int64_t generation = integer(d.value("metadata", json::object()), "generation");
+  const json& status = member(d, "status");
+  const std::int64_t generation = integer(member(d, "metadata"), "generation");
   const std::int64_t observed = integer(status, "observedGeneration");
   const std::int64_t desired = integer(status, "desiredNumberScheduled");
   const std::int64_t updated = integer(status, "updatedNumberScheduled");
@@ -125,13 +134,13 @@ Rollout assess_rollout(const json& workload, std::int32_t minimum_replicas) {
 bool worth_diagnosing(const json& workload, std::chrono::system_clock::time_point now,
                       std::chrono::seconds grace) {
   if (!workload.is_object()) return false;
-  const json status = workload.value("status", json::object());
+  const json& status = member(workload, "status");
   if (integer(status, "replicas") + integer(status, "currentNumberScheduled") +
           integer(status, "numberMisscheduled") ==
       0) {
     return false;
   }
-  std::string since = workload.value("metadata", json::object()).value("creationTimestamp", "");
+  std::string since = member(workload, "metadata").value("creationTimestamp", "");
   if (const auto* progressing = condition(status, "Progressing")) {
     since = progressing->value("lastUpdateTime", since);
   }
@@ -142,8 +151,8 @@ bool worth_diagnosing(const json& workload, std::chrono::system_clock::time_poin
 std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {
   std::optional<Problem> unschedulable;
   for (const auto& pod : pods) {
-    const json status = pod.value("status", json::object());
-    const std::string pod_name = pod.value("metadata", json::object()).value("name", "");
+    const json& status = member(pod, "status");
+    const std::string pod_name = member(pod, "metadata").value("name", "");
     for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
       if (!status.contains(list) || !status[list].is_array()) continue;
       for (const auto& c : status[list]) {
