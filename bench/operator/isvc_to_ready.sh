@@ -4,9 +4,11 @@
 #
 #   bench/operator/isvc_to_ready.sh [N] [BUILD_DIR]     (default 1000, build)
 #   env: LARGE=10000 (0: skip), KSERVE=1 (0: skip), WORKERS=4, IDLE=30,
-#        OPERATOR=path/to/kiln-operator (default BUILD_DIR/operator/app/kiln-operator)
+#        ROUNDS=3, OPERATOR=path/to/kiln-operator (default BUILD_DIR/operator/app/kiln-operator)
 #
-# Control plane 1 (fresh, KWOK nodes), on one apiserver:
+# ROUNDS rounds, each on a fresh control plane (KWOK nodes), on one apiserver;
+# the ratio to the floor is printed for each and their median (one round's
+# ratio moves by about 0.1 between rounds on a quiet machine):
 #   floor: a bare client server-side applies the children kiln writes for N
 #          dev services (tests/unit/inference_service/golden/dev.json renamed,
 #          no owner), WORKERS requests at a time, then waits until every
@@ -21,13 +23,13 @@
 #   services of the phases before it, which slows it, so kiln is compared
 #   with the mean of the floor before it and the floor after it.
 #   Also printed: each phase's CPU seconds by process and API requests.
-#   LARGE: kube-controller-manager is stopped and LARGE - N more services are
-#   created; kiln-operator writes their children; the script writes each new
+#   LARGE, in the last round: kube-controller-manager is stopped and LARGE - N
+#   more services are created; kiln-operator writes their children; the script writes each new
 #   Deployment's status as its controller would (no pods: KWOK would need
 #   ~100 more nodes and the machine an hour), and waits until all LARGE are
 #   Ready; then RSS, CPU and idle reconciles with every service and its
 #   children cached.
-# Control plane 2 (fresh): KServe v0.16.0's manager (bench/operator/build_kserve.sh,
+# Then a fresh control plane: KServe v0.16.0's manager (bench/operator/build_kserve.sh,
 #   RawDeployment, its CRDs) on the same N services, created first the same
 #   way; time from its start to all Ready, RSS, CPU, reconciles in IDLE s.
 #
@@ -41,6 +43,7 @@ LARGE=${LARGE:-10000}
 KSERVE=${KSERVE:-1}
 WORKERS=${WORKERS:-4}
 IDLE=${IDLE:-30}
+ROUNDS=${ROUNDS:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/operator"
 OPERATOR=${OPERATOR:-"$ROOT/$BUILD/operator/app/kiln-operator"}
@@ -152,30 +155,6 @@ api_delta() {
 }
 nodes=$((3 * N / 80 + 2))
 
-# ---------------------------------------------------------------- floor + kiln
-log "control plane 1: floor and kiln, $N services"
-cluster_up kiln "$nodes"
-k apply --server-side -f "$ROOT/crds/" >/dev/null
-k wait --for=condition=Established crd --all --timeout=60s >/dev/null
-k create namespace bench >/dev/null
-d1="sha256:$(printf '1%.0s' {1..64})"
-de="sha256:$(printf 'e%.0s' {1..64})"
-cat <<YAML | k -n bench apply -f - >/dev/null
-apiVersion: kiln.dev/v1alpha1
-kind: Model
-metadata: {name: diabetes}
-spec: {source: {uri: https://models.example.com/diabetes.pkl}}
----
-apiVersion: kiln.dev/v1alpha1
-kind: Environment
-metadata: {name: sklearn}
-spec: {python: {pip: [scikit-learn]}}
-YAML
-k -n bench patch model diabetes --subresource=status --type=merge -p \
-  "{\"status\":{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/bench/diabetes@$d1\",\"versions\":[{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/bench/diabetes@$d1\"}]}}" >/dev/null
-k -n bench patch environment sklearn --subresource=status --type=merge -p \
-  "{\"status\":{\"phase\":\"Ready\",\"image\":\"registry.kiln.test/envs/bench/sklearn@$de\"}}" >/dev/null
-
 # services FIRST LAST: the InferenceServices svc-FIRST..svc-LAST, as a List.
 services() {
   python3 - "$1" "$2" <<'PY'
@@ -189,7 +168,6 @@ items = [{"apiVersion": "kiln.dev/v1alpha1", "kind": "InferenceService",
 print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
 PY
 }
-services 1 "$N" >"$DIR/services.json"
 # floor_children NAMESPACE: the children kiln writes for svc-1..svc-N, in
 # NAMESPACE, without owners, as a List.
 floor_children() {
@@ -207,86 +185,130 @@ PY
 }
 # run_floor NAMESPACE: the floor's writes into NAMESPACE and their rollout.
 # Sets floor_NAMESPACE (time to all available) and floor_NAMESPACE_writes;
-# snapshots CPU and API requests to $DIR/{cpu,api}.NAMESPACE.{0,1}.
+# snapshots CPU and API requests to $RD/{cpu,api}.NAMESPACE.{0,1}.
 run_floor() {
   local ns=$1 start written waiter
   k create namespace "$ns" >/dev/null
-  floor_children "$ns" >"$DIR/$ns.json"
+  floor_children "$ns" >"$RD/$ns.json"
   log "floor ($ns): $((N * 3)) children by a bare client ($WORKERS at a time), then their rollout"
-  api_requests >"$DIR/api.$ns.0"
-  $BULK wait "$KUBECONFIG" deployments "$ns" "$N" >"$DIR/$ns.end" &
+  api_requests >"$RD/api.$ns.0"
+  $BULK wait "$KUBECONFIG" deployments "$ns" "$N" >"$RD/$ns.end" &
   waiter=$!
   sleep 1
   sample_load
-  cpu_snapshot >"$DIR/cpu.$ns.0"
+  cpu_snapshot >"$RD/cpu.$ns.0"
   start=$(now)
-  $BULK apply "$KUBECONFIG" "$DIR/$ns.json" --threads "$WORKERS" --field-manager floor
+  $BULK apply "$KUBECONFIG" "$RD/$ns.json" --threads "$WORKERS" --field-manager floor
   written=$(now)
   wait "$waiter"
-  printf -v "floor_${ns//-/_}" '%s' "$(since "$(cat "$DIR/$ns.end")" "$start")"
+  printf -v "floor_${ns//-/_}" '%s' "$(since "$(cat "$RD/$ns.end")" "$start")"
   printf -v "floor_${ns//-/_}_writes" '%s' "$(since "$written" "$start")"
-  cpu_snapshot >"$DIR/cpu.$ns.1"
+  cpu_snapshot >"$RD/cpu.$ns.1"
   sample_load
-  api_requests >"$DIR/api.$ns.1"
+  api_requests >"$RD/api.$ns.1"
 }
-# The floor runs before kiln and again after it: a phase on this apiserver is
-# slower the more services the phases before it left behind (a second floor
-# right after the first took 1.12-1.17x as long), so kiln, run second, is
-# compared with the mean of the floor before it (on an empty cluster) and
-# the floor after it (behind kiln's and the first floor's services).
-run_floor floor
 
-log "kiln: $N InferenceServices created (not timed), then kiln-operator starts"
-$BULK apply "$KUBECONFIG" "$DIR/services.json" --threads "$WORKERS" --field-manager bench
-api_requests >"$DIR/api.kiln.0"
-METRICS_PORT=$(free_port)
-PROBE_PORT=$(free_port)
-$BULK wait "$KUBECONFIG" kiln bench "$N" >"$DIR/kiln.end" &
-WAITER=$!
-# Not timed against the floor: when kiln's Deployments were all rolled out,
-# to tell the rollouts' time from the time kiln took to report them.
-$BULK wait "$KUBECONFIG" deployments bench "$N" >"$DIR/kiln.rolled" &
-ROLLED=$!
-sleep 1
-sample_load
-kstart=$(now)
-"$OPERATOR" --kubeconfig "$KUBECONFIG" --namespace bench --no-leader-elect \
-  --controllers inferenceservice --workers "$WORKERS" \
-  --metrics-bind-address "127.0.0.1:$METRICS_PORT" \
-  --health-probe-bind-address "127.0.0.1:$PROBE_PORT" >"$DIR/operator.log" 2>&1 &
-OP_PID=$!
-PIDS+=("$OP_PID")
-cpu_snapshot >"$DIR/cpu.kiln.0"
-wait "$WAITER" "$ROLLED"
-cpu_snapshot >"$DIR/cpu.kiln.1"
-kiln=$(since "$(cat "$DIR/kiln.end")" "$kstart")
-kiln_rolled=$(since "$(cat "$DIR/kiln.rolled")" "$kstart")
-kiln_created=$(since "$(k -n bench get deployments -o jsonpath='{range .items[*]}{.metadata.creationTimestamp}{"\n"}{end}' |
-  sort | tail -1 | xargs -I{} date -d {} +%s)" "$kstart")
-sample_load
-api_requests >"$DIR/api.kiln.1"
-measure_converged kiln "$OP_PID" "$METRICS_PORT"
-memory_breakdown "$METRICS_PORT" >"$DIR/memory.txt" || true
-# Kiln's Events are paced (50 a second after a burst of 100) and may trail
-# the Ready writes: how many it wrote, and when the last one was created.
-read -r kiln_events kiln_last_event < <(k -n bench get events.events.k8s.io -o json | python3 -c '
+# ---------------------------------------------------------------- floor + kiln
+# round R: a fresh control plane; the floor, kiln, the floor again. Files in
+# $DIR/round-R; the operator is left running (OP_PID) on its cluster.
+round() {
+  local r=$1
+  RD="$DIR/round-$r"
+  mkdir -p "$RD"
+  log "control plane $r: floor and kiln, $N services (round $r of $ROUNDS)"
+  cluster_up "kiln-$r" "$nodes"
+  k apply --server-side -f "$ROOT/crds/" >/dev/null
+  k wait --for=condition=Established crd --all --timeout=60s >/dev/null
+  k create namespace bench >/dev/null
+  d1="sha256:$(printf '1%.0s' {1..64})"
+  de="sha256:$(printf 'e%.0s' {1..64})"
+  cat <<YAML | k -n bench apply -f - >/dev/null
+apiVersion: kiln.dev/v1alpha1
+kind: Model
+metadata: {name: diabetes}
+spec: {source: {uri: https://models.example.com/diabetes.pkl}}
+---
+apiVersion: kiln.dev/v1alpha1
+kind: Environment
+metadata: {name: sklearn}
+spec: {python: {pip: [scikit-learn]}}
+YAML
+  k -n bench patch model diabetes --subresource=status --type=merge -p \
+    "{\"status\":{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/bench/diabetes@$d1\",\"versions\":[{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/bench/diabetes@$d1\"}]}}" >/dev/null
+  k -n bench patch environment sklearn --subresource=status --type=merge -p \
+    "{\"status\":{\"phase\":\"Ready\",\"image\":\"registry.kiln.test/envs/bench/sklearn@$de\"}}" >/dev/null
+
+  # The floor runs before kiln and again after it: a phase on this apiserver is
+  # slower the more services the phases before it left behind (a second floor
+  # right after the first took 1.12-1.17x as long), so kiln, run second, is
+  # compared with the mean of the floor before it (on an empty cluster) and
+  # the floor after it (behind kiln's and the first floor's services).
+  run_floor floor
+
+  log "kiln: $N InferenceServices created (not timed), then kiln-operator starts"
+  services 1 "$N" >"$RD/services.json"
+  $BULK apply "$KUBECONFIG" "$RD/services.json" --threads "$WORKERS" --field-manager bench
+  api_requests >"$RD/api.kiln.0"
+  METRICS_PORT=$(free_port)
+  PROBE_PORT=$(free_port)
+  $BULK wait "$KUBECONFIG" kiln bench "$N" >"$RD/kiln.end" &
+  WAITER=$!
+  # Not timed against the floor: when kiln's Deployments were all rolled out,
+  # to tell the rollouts' time from the time kiln took to report them.
+  $BULK wait "$KUBECONFIG" deployments bench "$N" >"$RD/kiln.rolled" &
+  ROLLED=$!
+  sleep 1
+  sample_load
+  kstart=$(now)
+  "$OPERATOR" --kubeconfig "$KUBECONFIG" --namespace bench --no-leader-elect \
+    --controllers inferenceservice --workers "$WORKERS" \
+    --metrics-bind-address "127.0.0.1:$METRICS_PORT" \
+    --health-probe-bind-address "127.0.0.1:$PROBE_PORT" >"$RD/operator.log" 2>&1 &
+  OP_PID=$!
+  PIDS+=("$OP_PID")
+  cpu_snapshot >"$RD/cpu.kiln.0"
+  wait "$WAITER" "$ROLLED"
+  cpu_snapshot >"$RD/cpu.kiln.1"
+  kiln=$(since "$(cat "$RD/kiln.end")" "$kstart")
+  kiln_rolled=$(since "$(cat "$RD/kiln.rolled")" "$kstart")
+  kiln_created=$(since "$(k -n bench get deployments -o jsonpath='{range .items[*]}{.metadata.creationTimestamp}{"\n"}{end}' |
+    sort | tail -1 | xargs -I{} date -d {} +%s)" "$kstart")
+  sample_load
+  api_requests >"$RD/api.kiln.1"
+  measure_converged kiln "$OP_PID" "$METRICS_PORT"
+  memory_breakdown "$METRICS_PORT" >"$RD/memory.txt" || true
+  # Kiln's Events are paced (50 a second after a burst of 100) and may trail
+  # the Ready writes: how many it wrote, and when the last one was created.
+  read -r kiln_events kiln_last_event < <(k -n bench get events.events.k8s.io -o json | python3 -c '
 import datetime, json, sys
 ts = [e["metadata"]["creationTimestamp"] for e in json.load(sys.stdin)["items"]
       if e.get("reportingController", "").startswith("kiln.dev/")]
 last = max(ts) if ts else "1970-01-01T00:00:00Z"
 print(len(ts), datetime.datetime.fromisoformat(last.replace("Z", "+00:00")).timestamp())')
-kiln_last_event=$(since "$kiln_last_event" "$kstart")
-run_floor floor-after
-floor=$(echo "($floor_floor + $floor_floor_after) / 2" | bc -l)
-log "floor $floor_floor s before kiln, $floor_floor_after s after, kiln $kiln s (last Deployment created at ~$kiln_created s, all rolled out at $kiln_rolled s)"
+  kiln_last_event=$(since "$kiln_last_event" "$kstart")
+  run_floor floor-after
+  floor=$(echo "($floor_floor + $floor_floor_after) / 2" | bc -l)
+  log "floor $floor_floor s before kiln, $floor_floor_after s after, kiln $kiln s (last Deployment created at ~$kiln_created s, all rolled out at $kiln_rolled s)"
 
-echo "CPU seconds during the floor ($floor_floor s): $(cpu_delta "$DIR/cpu.floor.0" "$DIR/cpu.floor.1")"
-echo "CPU seconds during kiln ($kiln s): $(cpu_delta "$DIR/cpu.kiln.0" "$DIR/cpu.kiln.1")"
-echo "CPU seconds during the floor after kiln ($floor_floor_after s): $(cpu_delta "$DIR/cpu.floor-after.0" "$DIR/cpu.floor-after.1")"
-echo "API requests during the floor (top 12 of $(api_delta "$DIR/api.floor.0" "$DIR/api.floor.1" | awk '{s+=$1} END {print s}')):"
-api_delta "$DIR/api.floor.0" "$DIR/api.floor.1" | head -12 | sed 's/^/  /'
-echo "API requests during kiln (top 12 of $(api_delta "$DIR/api.kiln.0" "$DIR/api.kiln.1" | awk '{s+=$1} END {print s}')):"
-api_delta "$DIR/api.kiln.0" "$DIR/api.kiln.1" | head -12 | sed 's/^/  /'
+  echo "CPU seconds during the floor ($floor_floor s): $(cpu_delta "$RD/cpu.floor.0" "$RD/cpu.floor.1")"
+  echo "CPU seconds during kiln ($kiln s): $(cpu_delta "$RD/cpu.kiln.0" "$RD/cpu.kiln.1")"
+  echo "CPU seconds during the floor after kiln ($floor_floor_after s): $(cpu_delta "$RD/cpu.floor-after.0" "$RD/cpu.floor-after.1")"
+  echo "API requests during the floor (top 12 of $(api_delta "$RD/api.floor.0" "$RD/api.floor.1" | awk '{s+=$1} END {print s}')):"
+  api_delta "$RD/api.floor.0" "$RD/api.floor.1" | head -12 | sed 's/^/  /'
+  echo "API requests during kiln (top 12 of $(api_delta "$RD/api.kiln.0" "$RD/api.kiln.1" | awk '{s+=$1} END {print s}')):"
+  api_delta "$RD/api.kiln.0" "$RD/api.kiln.1" | head -12 | sed 's/^/  /'
+  round_ratios+=("$(ratio "$kiln" "$floor")")
+  log "round $r: kiln $kiln s against the floor $floor s (before $floor_floor s, after $floor_floor_after s): ${round_ratios[-1]}"
+}
+ratio() { printf "%.2f" "$(echo "$1 / $2" | bc -l)"; }
+round_ratios=()
+for r in $(seq 1 "$ROUNDS"); do
+  round "$r"
+  [[ $r == "$ROUNDS" ]] && break
+  kill "$OP_PID"
+  wait "$OP_PID" 2>/dev/null || true
+  cluster_down
+done
 
 # ---------------------------------------------------------------- LARGE
 if [[ $LARGE -gt $N ]]; then
@@ -323,7 +345,7 @@ cluster_down
 
 # ---------------------------------------------------------------- KServe
 if [[ $KSERVE != 0 ]]; then
-  log "control plane 2: KServe's controller, $N services"
+  log "a fresh control plane: KServe's controller, $N services"
   cluster_up kserve "$nodes"
   KSRC=$(cd "$HERE/kserve" && go list -m -f '{{.Dir}}' github.com/kserve/kserve)
   for f in "$KSRC"/config/crd/full/serving.kserve.io_*.yaml; do k apply --server-side -f "$f" >/dev/null; done
@@ -382,7 +404,6 @@ PY
 fi
 
 # ---------------------------------------------------------------- results
-ratio() { printf "%.2f" "$(echo "$1 / $2" | bc -l)"; }
 echo
 echo "$N InferenceServices to Ready; machine: $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo);" \
   "load average at the phases' starts and ends: ${LOADS[*]}"
@@ -397,11 +418,15 @@ printf '| **floor** (the mean of the two) | %.1f s | 1.00 | | | | |\n' "$floor"
 printf '| kiln-operator (%d workers; last child created at ~%.0f s, rollouts done at %.1f s) | %.1f s | **%s** | %s / %s MB | %s | %s | %s |\n' \
   "$WORKERS" "$kiln_created" "$kiln_rolled" "$kiln" "$(ratio "$kiln" "$floor")" "$kiln_rss" "$kiln_rss_idle" "$kiln_cpu" "$kiln_total" "$kiln_idle"
 echo
+printf 'kiln against the floor in each of %d rounds: %s; median **%s** (target: at most 1.25)\n' \
+  "$ROUNDS" "${round_ratios[*]}" "$(printf '%s\n' "${round_ratios[@]}" | sort -n |
+    awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : sprintf("%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2))}')"
+echo "The table and the lines below are round $ROUNDS's."
 printf 'kiln-operator wrote %s Events; the last was created ~%.0f s after its start (Ready at %.1f s)\n' \
   "$kiln_events" "$kiln_last_event" "$kiln"
 printf 'kiln vs the floor before it: %s; vs the floor after it: %s; vs their mean: %s (target: at most 1.25)\n' \
   "$(ratio "$kiln" "$floor_floor")" "$(ratio "$kiln" "$floor_floor_after")" "$(ratio "$kiln" "$floor")"
-echo "kiln-operator with $N services, after ${IDLE} s idle: $(cat "$DIR/memory.txt")"
+echo "kiln-operator with $N services, after ${IDLE} s idle (round $ROUNDS): $(cat "$RD/memory.txt")"
 if [[ $KSERVE != 0 ]]; then
   printf '| KServe v0.16.0 manager (RawDeployment) | %.1f s | %s | %s / %s MB | %s (%s after idle) | %s | %s |\n' \
     "$kserve" "$(ratio "$kserve" "$floor")" "$kserve_rss" "$kserve_rss_idle" "$kserve_cpu" "$kserve_cpu_idle" "$kserve_total" "$kserve_idle"
