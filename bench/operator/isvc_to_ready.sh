@@ -100,12 +100,14 @@ measure_converged() {  # measure_converged PREFIX PID PORT
   printf -v "$1_cpu_idle" '%s' "$(cpu_s "$2")"
 }
 # CPU seconds used so far by each control-plane process, the operator
-# ("operator", when OP_PID is set) and the whole machine ("machine", busy
-# time of all cores), one "name seconds" line each.
+# ("operator", when OP_PID is set), the whole machine ("machine", busy
+# time of all cores) and "steal", one "name seconds" line each.
 cpu_snapshot() {
   while read -r name pid; do echo "$name $(cpu_s "$pid" 2>/dev/null || echo 0)"; done <"$CLUSTER/pids"
   [[ -z ${OP_PID:-} ]] || echo "operator $(cpu_s "$OP_PID")"
-  awk -v t="$(getconf CLK_TCK)" '/^cpu / {printf "machine %.1f\n", ($2 + $3 + $4 + $7 + $8) / t}' /proc/stat
+  # steal: time the hypervisor gave this guest's cores to others; a phase
+  # with much of it ran on slower cores than the rest.
+  awk -v t="$(getconf CLK_TCK)" '/^cpu / {printf "machine %.1f\nsteal %.1f\n", ($2 + $3 + $4 + $7 + $8) / t, $9 / t}' /proc/stat
 }
 # The CPU seconds between two snapshots, most first, on one line.
 cpu_delta() {
