@@ -2,30 +2,18 @@
 
 #include <functional>
 
+#include "operator/kube/json_member.hpp"
+
 namespace kiln::manager {
 namespace {
 
+using kube::json_integer;
+using kube::json_member;
+using kube::json_string;
 using nlohmann::json;
-
-const json& member(const json& object, const char* name) {
-  static const json null;
-  if (!object.is_object()) return null;
-  auto it = object.find(name);
-  return it == object.end() ? null : *it;
-}
-
-std::string text(const json& object, const char* name) {
-  const json& v = member(object, name);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
 
 std::uint64_t hash_of(const std::string& s) {
   return s.empty() ? 0 : std::hash<std::string>{}(s);
-}
-
-std::int64_t number(const json& object, const char* name) {
-  const json& v = member(object, name);
-  return v.is_number_integer() ? v.get<std::int64_t>() : 0;
 }
 
 // Every key of `wanted` is in `have` with the same value.
@@ -46,7 +34,7 @@ bool has_owners(const json& have, const json& wanted) {
     bool found = false;
     if (have.is_array()) {
       for (const auto& h : have) {
-        if (text(h, "uid") == text(owner, "uid") && h == owner) found = true;
+        if (json_string(h, "uid") == json_string(owner, "uid") && h == owner) found = true;
       }
     }
     if (!found) return false;
@@ -61,30 +49,31 @@ std::uint64_t desired_hash(const json& desired) {
 }
 
 AppliedChild applied_child(const json& desired, const json& applied) {
-  const json& meta = member(applied, "metadata");
-  return {desired_hash(desired), hash_of(text(meta, "uid")), number(meta, "generation"),
-          hash_of(text(meta, "resourceVersion"))};
+  const json& meta = json_member(applied, "metadata");
+  return {desired_hash(desired), hash_of(json_string(meta, "uid")),
+          json_integer(meta, "generation"), hash_of(json_string(meta, "resourceVersion"))};
 }
 
 bool still_applied(const json& desired, const AppliedChild& last, const json& cached) {
   if (last.uid_hash == 0 || desired_hash(desired) != last.desired_hash) return false;
-  const json& meta = member(cached, "metadata");
-  if (hash_of(text(meta, "uid")) != last.uid_hash) return false;
+  const json& meta = json_member(cached, "metadata");
+  if (hash_of(json_string(meta, "uid")) != last.uid_hash) return false;
   if (last.generation > 0) {
-    if (number(meta, "generation") != last.generation) return false;
+    if (json_integer(meta, "generation") != last.generation) return false;
   } else if (last.resource_version_hash == 0 ||
-             hash_of(text(meta, "resourceVersion")) != last.resource_version_hash) {
+             hash_of(json_string(meta, "resourceVersion")) != last.resource_version_hash) {
     return false;
   }
-  const json& want = member(desired, "metadata");
-  return contains_all(member(meta, "labels"), member(want, "labels")) &&
-         contains_all(member(meta, "annotations"), member(want, "annotations")) &&
-         has_owners(member(meta, "ownerReferences"), member(want, "ownerReferences"));
+  const json& want = json_member(desired, "metadata");
+  return contains_all(json_member(meta, "labels"), json_member(want, "labels")) &&
+         contains_all(json_member(meta, "annotations"), json_member(want, "annotations")) &&
+         has_owners(json_member(meta, "ownerReferences"), json_member(want, "ownerReferences"));
 }
 
 std::uint64_t ApplyMemo::key_of(const json& object) {
-  const json& meta = member(object, "metadata");
-  return hash_of(text(object, "kind") + "/" + text(meta, "namespace") + "/" + text(meta, "name"));
+  const json& meta = json_member(object, "metadata");
+  return hash_of(json_string(object, "kind") + "/" + json_string(meta, "namespace") + "/" +
+                 json_string(meta, "name"));
 }
 
 bool ApplyMemo::current(const json& desired, const json* cached) const {

@@ -4,26 +4,15 @@
 #include <string>
 
 #include "operator/kube/api_time.hpp"
+#include "operator/kube/json_member.hpp"
 
 namespace kiln::reconcilers::inference_service {
 namespace {
 
+using kube::json_integer;
+using kube::json_member;
+using kube::json_string;
 using nlohmann::json;
-
-// object[key] when it is an object, else an empty one: a reference, since
-// the workload may be the whole Deployment as the apply returned it.
-const json& member(const json& object, const char* key) {
-  static const json empty = json::object();
-  if (!object.is_object()) return empty;
-  auto it = object.find(key);
-  return it != object.end() && it->is_object() ? *it : empty;
-}
-
-std::int64_t integer(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
 
 const json* condition(const json& status, const std::string& type) {
   if (!status.is_object() || !status.contains("conditions")) return nullptr;
@@ -43,16 +32,16 @@ std::string progress(std::int64_t updated, std::int64_t available, std::int64_t 
 
 Rollout assess_deployment(const json& d, std::int32_t minimum_replicas) {
   Rollout r;
-  const json& spec = member(d, "spec");
-  const json& status = member(d, "status");
+  const json& spec = json_member(d, "spec");
+  const json& status = json_member(d, "status");
   const std::int64_t desired = std::max<std::int64_t>(
-      spec.contains("replicas") ? integer(spec, "replicas") : 1, minimum_replicas);
-  const std::int64_t generation = integer(member(d, "metadata"), "generation");
-  const std::int64_t observed = integer(status, "observedGeneration");
-  const std::int64_t updated = integer(status, "updatedReplicas");
-  const std::int64_t available = integer(status, "availableReplicas");
-  const std::int64_t total = integer(status, "replicas");
-  r.ready_replicas = static_cast<std::int32_t>(integer(status, "readyReplicas"));
+      spec.contains("replicas") ? json_integer(spec, "replicas") : 1, minimum_replicas);
+  const std::int64_t generation = json_integer(json_member(d, "metadata"), "generation");
+  const std::int64_t observed = json_integer(status, "observedGeneration");
+  const std::int64_t updated = json_integer(status, "updatedReplicas");
+  const std::int64_t available = json_integer(status, "availableReplicas");
+  const std::int64_t total = json_integer(status, "replicas");
+  r.ready_replicas = static_cast<std::int32_t>(json_integer(status, "readyReplicas"));
   if (observed < generation) {
     r.problem =
         Problem{"RolloutPending", "the Deployment's generation " + std::to_string(generation) +
@@ -91,13 +80,13 @@ Rollout assess_deployment(const json& d, std::int32_t minimum_replicas) {
 
 Rollout assess_daemon_set(const json& d) {
   Rollout r;
-  const json& status = member(d, "status");
-  const std::int64_t generation = integer(member(d, "metadata"), "generation");
-  const std::int64_t observed = integer(status, "observedGeneration");
-  const std::int64_t desired = integer(status, "desiredNumberScheduled");
-  const std::int64_t updated = integer(status, "updatedNumberScheduled");
-  const std::int64_t available = integer(status, "numberAvailable");
-  r.ready_replicas = static_cast<std::int32_t>(integer(status, "numberReady"));
+  const json& status = json_member(d, "status");
+  const std::int64_t generation = json_integer(json_member(d, "metadata"), "generation");
+  const std::int64_t observed = json_integer(status, "observedGeneration");
+  const std::int64_t desired = json_integer(status, "desiredNumberScheduled");
+  const std::int64_t updated = json_integer(status, "updatedNumberScheduled");
+  const std::int64_t available = json_integer(status, "numberAvailable");
+  r.ready_replicas = static_cast<std::int32_t>(json_integer(status, "numberReady"));
   if (observed < generation) {
     r.problem =
         Problem{"RolloutPending", "the DaemonSet's generation " + std::to_string(generation) +
@@ -110,7 +99,7 @@ Rollout assess_daemon_set(const json& d) {
                         "(kubectl label node NAME kiln.dev/edge=true)"};
     return r;
   }
-  if (updated < desired || available < desired || integer(status, "numberUnavailable") > 0) {
+  if (updated < desired || available < desired || json_integer(status, "numberUnavailable") > 0) {
     r.problem = Problem{available == 0 ? "NoReplicasAvailable" : "RollingOut",
                         std::to_string(updated) + " of " + std::to_string(desired) +
                             " edge nodes run the current version, " + std::to_string(available) +
@@ -134,13 +123,13 @@ Rollout assess_rollout(const json& workload, std::int32_t minimum_replicas) {
 bool worth_diagnosing(const json& workload, std::chrono::system_clock::time_point now,
                       std::chrono::seconds grace) {
   if (!workload.is_object()) return false;
-  const json& status = member(workload, "status");
-  if (integer(status, "replicas") + integer(status, "currentNumberScheduled") +
-          integer(status, "numberMisscheduled") ==
+  const json& status = json_member(workload, "status");
+  if (json_integer(status, "replicas") + json_integer(status, "currentNumberScheduled") +
+          json_integer(status, "numberMisscheduled") ==
       0) {
     return false;
   }
-  std::string since = member(workload, "metadata").value("creationTimestamp", "");
+  std::string since = json_string(json_member(workload, "metadata"), "creationTimestamp");
   if (const auto* progressing = condition(status, "Progressing")) {
     since = progressing->value("lastUpdateTime", since);
   }
@@ -151,8 +140,8 @@ bool worth_diagnosing(const json& workload, std::chrono::system_clock::time_poin
 std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {
   std::optional<Problem> unschedulable;
   for (const auto& pod : pods) {
-    const json& status = member(pod, "status");
-    const std::string pod_name = member(pod, "metadata").value("name", "");
+    const json& status = json_member(pod, "status");
+    const std::string pod_name = json_string(json_member(pod, "metadata"), "name");
     for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
       if (!status.contains(list) || !status[list].is_array()) continue;
       for (const auto& c : status[list]) {
@@ -164,7 +153,7 @@ std::optional<Problem> diagnose_pods(const std::vector<json>& pods) {
           std::string why = last.value("message", "");
           if (why.empty()) {
             why = last.value("reason", "Error") + ", exit code " +
-                  std::to_string(integer(last, "exitCode"));
+                  std::to_string(json_integer(last, "exitCode"));
           }
           return Problem{"CrashLoopBackOff",
                          "container " + c.value("name", "") + " of pod " + pod_name +
