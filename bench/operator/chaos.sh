@@ -36,43 +36,16 @@ T0=$(date +%s.%N)
 "$ROOT/tests/cluster/cluster.sh" up --dir "$DIR/cluster" >/dev/null 2>&1
 eval "$("$ROOT/tests/cluster/cluster.sh" env --dir "$DIR/cluster")"
 k() { "$KUBECTL" --kubeconfig="$KUBECONFIG" "$@"; }
+# shellcheck source=bench/operator/common.sh
+source "$ROOT/bench/operator/common.sh"
 k apply --server-side -f "$ROOT/crds/" >/dev/null
 k wait --for=condition=Established crd --all --timeout=60s >/dev/null
 k create namespace chaos >/dev/null
-for i in $(seq 1 6); do
-  cat <<YAML
----
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-chaos-$i
-  annotations: {node.alpha.kubernetes.io/ttl: "0", kwok.x-k8s.io/node: fake}
-  labels: {kubernetes.io/hostname: kwok-chaos-$i, kubernetes.io/os: linux, type: kwok}
-status:
-  capacity: {cpu: "64", memory: 512Gi, pods: "110"}
-  allocatable: {cpu: "64", memory: 512Gi, pods: "110"}
-YAML
-done | k apply -f - >/dev/null
-d1="sha256:$(printf '1%.0s' {1..64})"
-de="sha256:$(printf 'e%.0s' {1..64})"
-cat <<YAML | k -n chaos apply -f - >/dev/null
-apiVersion: kiln.dev/v1alpha1
-kind: Model
-metadata: {name: diabetes}
-spec: {source: {uri: https://models.example.com/diabetes.pkl}}
----
-apiVersion: kiln.dev/v1alpha1
-kind: Environment
-metadata: {name: sklearn}
-spec: {python: {pip: [scikit-learn]}}
-YAML
-k -n chaos patch model diabetes --subresource=status --type=merge -p \
-  "{\"status\":{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/chaos/diabetes@$d1\",\"versions\":[{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/chaos/diabetes@$d1\"}]}}" >/dev/null
-k -n chaos patch environment sklearn --subresource=status --type=merge -p \
-  "{\"status\":{\"phase\":\"Ready\",\"image\":\"registry.kiln.test/envs/chaos/sklearn@$de\"}}" >/dev/null
+kwok_nodes kwok-chaos 6 | k apply -f - >/dev/null
+ready_model_and_environment chaos
 
-METRICS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PROBE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+METRICS_PORT=$(free_port)
+PROBE_PORT=$(free_port)
 start_operator() {
   "$OPERATOR" --kubeconfig "$KUBECONFIG" --namespace chaos --no-leader-elect \
     --controllers inferenceservice --workers 4 \

@@ -46,6 +46,8 @@ IDLE=${IDLE:-30}
 ROUNDS=${ROUNDS:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/operator"
+# shellcheck source=bench/operator/common.sh
+source "$HERE/common.sh"
 OPERATOR=${OPERATOR:-"$ROOT/$BUILD/operator/app/kiln-operator"}
 [[ -x $OPERATOR ]] || { echo "build kiln-operator first ($OPERATOR)" >&2; exit 2; }
 if [[ $KSERVE != 0 ]]; then KSERVE_MANAGER=$("$HERE/build_kserve.sh"); fi
@@ -59,7 +61,6 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { echo "[$(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 since() { echo "$1 - $2" | bc; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
@@ -109,11 +110,14 @@ cpu_snapshot() {
   # with much of it ran on slower cores than the rest.
   awk -v t="$(getconf CLK_TCK)" '/^cpu / {printf "machine %.1f\nsteal %.1f\n", ($2 + $3 + $4 + $7 + $8) / t, $9 / t}' /proc/stat
 }
-# The CPU seconds between two snapshots, most first, on one line.
-cpu_delta() {
-  join -a2 <(sort "$1") <(sort "$2") | awk '{d = (NF == 3 ? $3 - $2 : $2); if (d >= 0.05) printf "%.1f %s\n", d, $1}' |
-    sort -rn | awk '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1}'
+# snapshot_delta BEFORE AFTER MIN: "delta key" for each key of two "key
+# value" snapshots whose value grew by at least MIN, largest first.
+snapshot_delta() {
+  join -a2 <(sort "$1") <(sort "$2") | awk -v min="$3" '{d = (NF == 3 ? $3 - $2 : $2); if (d >= min) print d, $1}' |
+    sort -rn
 }
+# The CPU seconds between two cpu_snapshot snapshots, most first, on one line.
+cpu_delta() { snapshot_delta "$1" "$2" 0.05 | awk '{printf "%s%s %.1f s", (NR > 1 ? ", " : ""), $2, $1}'; }
 LOADS=()
 sample_load() { LOADS+=("$(cut -d' ' -f1 /proc/loadavg)"); }
 
@@ -121,20 +125,7 @@ cluster_up() {  # cluster_up NAME NODES
   CLUSTER="$DIR/$1"
   "$ROOT/tests/cluster/cluster.sh" up --dir "$CLUSTER" >/dev/null
   eval "$("$ROOT/tests/cluster/cluster.sh" env --dir "$CLUSTER")"
-  for i in $(seq 1 "$2"); do
-    cat <<YAML
----
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-bench-$i
-  annotations: {node.alpha.kubernetes.io/ttl: "0", kwok.x-k8s.io/node: fake}
-  labels: {kubernetes.io/hostname: kwok-bench-$i, kubernetes.io/os: linux, type: kwok}
-status:
-  capacity: {cpu: "64", memory: 512Gi, pods: "110"}
-  allocatable: {cpu: "64", memory: 512Gi, pods: "110"}
-YAML
-  done | k apply -f - >/dev/null
+  kwok_nodes kwok-bench "$2" | k apply -f - >/dev/null
 }
 cluster_down() {
   "$ROOT/tests/cluster/cluster.sh" down --dir "$CLUSTER" >/dev/null 2>&1 || true
@@ -147,14 +138,11 @@ api_requests() {
       match($0, /resource="[^"]*"/); r = substr($0, RSTART + 10, RLENGTH - 11)
       match($0, /subresource="[^"]*"/); s = substr($0, RSTART + 13, RLENGTH - 14)
       match($0, /verb="[^"]*"/); v = substr($0, RSTART + 6, RLENGTH - 7)
-      n[v " " r (s == "" ? "" : "/" s)] += $NF }
+      n[v "_" r (s == "" ? "" : "/" s)] += $NF }
     END { for (x in n) print x, n[x] }' | sort
 }
-# The requests between two api_requests snapshots, most first: "total" then lines.
-api_delta() {
-  join -a2 -j1 <(awk '{print $1 "_" $2, $3}' "$1" | sort) <(awk '{print $1 "_" $2, $3}' "$2" | sort) |
-    awk '{d = (NF == 3 ? $3 - $2 : $2); if (d > 0) print d, $1}' | sort -rn
-}
+# The requests between two api_requests snapshots, most first.
+api_delta() { snapshot_delta "$1" "$2" 1; }
 nodes=$((3 * N / 80 + 2))
 
 # services FIRST LAST: the InferenceServices svc-FIRST..svc-LAST, as a List.
@@ -222,23 +210,7 @@ round() {
   k apply --server-side -f "$ROOT/crds/" >/dev/null
   k wait --for=condition=Established crd --all --timeout=60s >/dev/null
   k create namespace bench >/dev/null
-  d1="sha256:$(printf '1%.0s' {1..64})"
-  de="sha256:$(printf 'e%.0s' {1..64})"
-  cat <<YAML | k -n bench apply -f - >/dev/null
-apiVersion: kiln.dev/v1alpha1
-kind: Model
-metadata: {name: diabetes}
-spec: {source: {uri: https://models.example.com/diabetes.pkl}}
----
-apiVersion: kiln.dev/v1alpha1
-kind: Environment
-metadata: {name: sklearn}
-spec: {python: {pip: [scikit-learn]}}
-YAML
-  k -n bench patch model diabetes --subresource=status --type=merge -p \
-    "{\"status\":{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/bench/diabetes@$d1\",\"versions\":[{\"version\":1,\"digest\":\"$d1\",\"image\":\"registry.kiln.test/models/bench/diabetes@$d1\"}]}}" >/dev/null
-  k -n bench patch environment sklearn --subresource=status --type=merge -p \
-    "{\"status\":{\"phase\":\"Ready\",\"image\":\"registry.kiln.test/envs/bench/sklearn@$de\"}}" >/dev/null
+  ready_model_and_environment bench
 
   # The floor runs before kiln and again after it: a phase on this apiserver is
   # slower the more services the phases before it left behind (a second floor
